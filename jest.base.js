@@ -1,0 +1,22 @@
+// Shared jest settings. NestJS 12 ships ESM only: @swc/jest transforms node_modules/@nestjs
+// (and nestjs-cls) to CommonJS so Jest's CJS runtime can load them on Node 20.
+const swcTs = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2023',
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+const swcJs = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs' } };
+
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swcTs], '^.+\\.m?js$': ['@swc/jest', swcJs] },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nestjs-cls|nestjs-cls)/)'],
+  moduleNameMapper: { '^@customerflow/(.*)$': '<rootDir>/libs/$1/src' },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};

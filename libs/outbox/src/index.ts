@@ -1,0 +1,3 @@
+export * from './outbox-signal';
+export * from './outbox-writer';
+export * from './outbox.module';

@@ -1,0 +1,131 @@
+/**
+ * The service's configuration (DESIGN section 6), read from the environment once at start-up and validated, so a
+ * bad value stops the process with one line naming the variable instead of failing later under load.
+ */
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly url: string; readonly file: string }
+  | { readonly kind: 'mysql'; readonly url: string };
+
+export type IdStrategy = 'autoincrement' | 'hilo';
+export type OutboxClaimMode = 'auto' | 'skip-locked' | 'lease';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Injectable as a class token: `constructor(private readonly config: AppConfig)`. */
+export class AppConfig {
+  readonly port!: number;
+  readonly database!: DatabaseConfig;
+  readonly readDatabase!: DatabaseConfig;
+  readonly amqpUrl!: string | null;
+  readonly amqpExchange!: string;
+  readonly outbox!: {
+    readonly relay: 'inprocess' | 'off';
+    readonly pollMs: number;
+    readonly batchSize: number;
+    readonly maxAttempts: number;
+    readonly retentionHours: number;
+    readonly claim: OutboxClaimMode;
+    readonly leaseMs: number;
+  };
+  readonly idStrategy!: IdStrategy;
+  readonly hiloBlockSize!: number;
+  readonly idempotencyTtlHours!: number;
+  readonly logLevel!: LogLevel;
+  readonly featureFlagsFile!: string | null;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+    const database = parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL ?? 'sqlite:./data/customerflow.sqlite');
+    return new AppConfig({
+      port: integer(env, 'PORT', 3000, 0, 65535),
+      database,
+      readDatabase: env.DATABASE_READ_URL ? parseDatabaseUrl('DATABASE_READ_URL', env.DATABASE_READ_URL) : database,
+      amqpUrl: optionalUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']),
+      amqpExchange: nonEmpty(env, 'AMQP_EXCHANGE', 'customerflow.events'),
+      outbox: {
+        relay: oneOf(env, 'OUTBOX_RELAY', ['inprocess', 'off'] as const, 'inprocess'),
+        pollMs: integer(env, 'OUTBOX_POLL_MS', 1000, 10, 3_600_000),
+        batchSize: integer(env, 'OUTBOX_BATCH_SIZE', 100, 1, 10_000),
+        maxAttempts: integer(env, 'OUTBOX_MAX_ATTEMPTS', 20, 1, 1000),
+        retentionHours: integer(env, 'OUTBOX_RETENTION_HOURS', 168, 0, 100_000),
+        claim: oneOf(env, 'OUTBOX_CLAIM', ['auto', 'skip-locked', 'lease'] as const, 'auto'),
+        leaseMs: integer(env, 'OUTBOX_LEASE_MS', 30_000, 100, 3_600_000),
+      },
+      idStrategy: oneOf(env, 'ID_STRATEGY', ['autoincrement', 'hilo'] as const, 'autoincrement'),
+      hiloBlockSize: integer(env, 'HILO_BLOCK_SIZE', 100, 1, 1_000_000),
+      idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
+      logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+      featureFlagsFile: env.FEATURE_FLAGS_FILE?.trim() || null,
+    });
+  }
+}
+
+export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig {
+  const url = raw.trim();
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (!file) throw new ConfigError(variable, `must name a file, as in sqlite:./data/customerflow.sqlite or sqlite::memory: (got "${raw}")`);
+    return { kind: 'sqlite', url, file };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(variable, `must be sqlite:<file> or mysql://user:password@host:3306/database (got "${raw}")`);
+  }
+  if (!['mysql:', 'mariadb:'].includes(parsed.protocol)) {
+    throw new ConfigError(variable, `has unsupported scheme "${parsed.protocol}"; use sqlite: or mysql:// (got "${raw}")`);
+  }
+  if (!parsed.hostname || parsed.pathname.length <= 1) {
+    throw new ConfigError(variable, `must name a host and a database, as in mysql://user:password@host:3306/database (got "${raw}")`);
+  }
+  return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+}
+
+function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(variable, `must be a whole number between ${min} and ${max} (got "${raw}")`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(variable, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, variable: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(variable, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function nonEmpty(env: NodeJS.ProcessEnv, variable: string, fallback: string): string {
+  const raw = env[variable];
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '') throw new ConfigError(variable, 'must not be empty');
+  return raw.trim();
+}
+
+function optionalUrl(env: NodeJS.ProcessEnv, variable: string, protocols: string[]): string | null {
+  const raw = env[variable]?.trim();
+  if (!raw) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `must be a URL such as amqp://guest:guest@localhost:5672 (got "${raw}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(variable, `must use ${protocols.join(' or ')} (got "${raw}")`);
+  return raw;
+}

@@ -1,0 +1,45 @@
+/**
+ * TypeORM data-source options for the configured database, shared by the app and `ormconfig.ts` so that the
+ * migrations the CLI runs are exactly the ones the service expects.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { migrations } from './migrations';
+
+export interface DataSourceTuning {
+  /** Entities the write side maps; the read side needs none. */
+  readonly entities?: DataSourceOptions['entities'];
+  readonly poolSize?: number;
+  readonly name?: string;
+}
+
+export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuning = {}): DataSourceOptions {
+  const common = { entities: tuning.entities ?? [], migrations, logging: false as const };
+  if (config.kind === 'sqlite') {
+    if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: config.file,
+      // WAL lets readers run beside the single writer; the busy timeout makes a second process wait, not fail.
+      enableWAL: config.file !== ':memory:',
+      timeout: 5000,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => db.pragma('foreign_keys = ON'),
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: config.url,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    // Ids are BIGINT: keep them as strings end to end rather than risk float rounding.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: false,
+    poolSize: tuning.poolSize ?? 20,
+    extra: { connectTimeout: 5000, enableKeepAlive: true },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Wires the databases: the primary (TypeORM, for the write side and its unit of work), the read connection for
+ * queries, the id generator, and the CLS-backed transaction host that carries a unit of work's EntityManager
+ * through async calls without passing it around.
+ */
+import { type DynamicModule, Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+import { HiloIdGenerator } from './ids/hilo-id-generator';
+import { AutoIncrementIdGenerator, IdGenerator } from './ids/id-generator';
+import { ReadDatabase } from './read-database';
+import { dialectOf } from './sql-dialect';
+import { UnitOfWork } from './unit-of-work';
+
+export interface DatabaseModuleOptions {
+  /** The write side's TypeORM entities, listed by class. */
+  readonly entities: NonNullable<DataSourceOptions['entities']>;
+}
+
+class ReadDataSourceCloser implements OnApplicationShutdown {
+  constructor(
+    private readonly read: ReadDatabase,
+    private readonly primary: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.read.dataSource !== this.primary && this.read.dataSource.isInitialized) await this.read.dataSource.destroy();
+  }
+}
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config.database, { entities: options.entities }),
+            // The embedded default migrates itself; MySQL is migrated by `npm run migration:run` (one actor, not N replicas).
+            migrationsRun: config.database.kind === 'sqlite',
+            retryAttempts: 0,
+          }),
+        }),
+        ClsModule.forRoot({
+          global: true,
+          middleware: { mount: true },
+          plugins: [
+            new ClsPluginTransactional({
+              imports: [TypeOrmModule],
+              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+            }),
+          ],
+        }),
+      ],
+      providers: [
+        UnitOfWork,
+        {
+          provide: ReadDatabase,
+          inject: [AppConfig, getDataSourceToken()],
+          useFactory: async (config: AppConfig, primary: DataSource) => {
+            if (config.readDatabase.url === config.database.url) return new ReadDatabase(primary);
+            const replica = new DataSource({ ...dataSourceOptions(config.readDatabase, { poolSize: 20 }), name: 'read' });
+            await replica.initialize();
+            new Logger('DatabaseModule').log('queries use the read connection DATABASE_READ_URL');
+            return new ReadDatabase(replica);
+          },
+        },
+        {
+          provide: IdGenerator,
+          inject: [AppConfig, getDataSourceToken()],
+          useFactory: (config: AppConfig, primary: DataSource) =>
+            config.idStrategy === 'hilo' ? new HiloIdGenerator(primary, config.hiloBlockSize) : new AutoIncrementIdGenerator(),
+        },
+        {
+          provide: ReadDataSourceCloser,
+          inject: [ReadDatabase, getDataSourceToken()],
+          useFactory: (read: ReadDatabase, primary: DataSource) => new ReadDataSourceCloser(read, primary),
+        },
+      ],
+      exports: [UnitOfWork, ReadDatabase, IdGenerator],
+    };
+  }
+}
+

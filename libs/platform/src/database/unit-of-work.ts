@@ -1,0 +1,71 @@
+/**
+ * The unit of work: one command, one transaction. Everything a command writes (aggregate rows, outbox rows, the
+ * idempotency record, changes made by in-transaction domain-event handlers) goes through `manager` and commits
+ * together or not at all. A deadlock or lock-wait timeout retries the whole unit a bounded number of times, which
+ * is safe because nothing has been committed or sent when it is thrown.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { ClsService } from 'nestjs-cls';
+import type { EntityManager } from 'typeorm';
+import { isTransientConcurrencyError } from './sql-dialect';
+
+export const UNIT_OF_WORK_MAX_ATTEMPTS = 4;
+
+type AfterCommit = () => void;
+
+@Injectable()
+export class UnitOfWork {
+  private readonly logger = new Logger(UnitOfWork.name);
+  private readonly afterCommitHooks = new AsyncLocalStorage<AfterCommit[]>();
+  private readonly retryOnTransientConflict = retry(handleWhen(isTransientConcurrencyError), {
+    maxAttempts: UNIT_OF_WORK_MAX_ATTEMPTS - 1,
+    backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
+  });
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+  ) {
+    this.retryOnTransientConflict.onRetry(({ attempt }) => this.logger.warn(`transient lock conflict, retrying unit of work (attempt ${attempt + 1})`));
+  }
+
+  /** The transaction's entity manager inside `run`, the plain one outside. */
+  get manager(): EntityManager {
+    return this.txHost.tx;
+  }
+
+  get isActive(): boolean {
+    return this.cls.isActive() && this.txHost.isTransactionActive();
+  }
+
+  /** Runs `work` in a transaction; called inside another unit of work it joins that one (and its retries). */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.cls.isActive()) return this.cls.run(() => this.run(work));
+    if (this.txHost.isTransactionActive()) return work();
+    return this.retryOnTransientConflict.execute(() => this.attempt(work));
+  }
+
+  /** Defers `hook` until the enclosing unit of work has committed; runs it at once outside one. Never after a rollback. */
+  afterCommit(hook: AfterCommit): void {
+    const hooks = this.afterCommitHooks.getStore();
+    if (hooks) hooks.push(hook);
+    else hook();
+  }
+
+  private async attempt<T>(work: () => Promise<T>): Promise<T> {
+    const hooks: AfterCommit[] = [];
+    const result = await this.afterCommitHooks.run(hooks, () => this.txHost.withTransaction(work));
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch (error) {
+        this.logger.error(`after-commit hook failed: ${(error as Error).message}`);
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,67 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
+import { isDatabaseUnavailable } from '../database/sql-dialect';
+import { type Problem, ProblemException, type ProblemMapper, problemBody } from './problem';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * The one exception filter: every error leaves the service as application/problem+json. Unknown errors are logged
+ * and become a bare 500 that leaks nothing; a database that is down becomes 503 with Retry-After.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  constructor(private readonly mappers: readonly ProblemMapper[] = []) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    if (response.headersSent) return;
+    const problem = this.toProblem(error);
+    if (problem.status >= 500 && problem.status !== 503) {
+      this.logger.error(`${request.method} ${request.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
+    }
+    for (const [name, value] of Object.entries(problem.headers ?? {})) response.setHeader(name, value);
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(problem, request.originalUrl)));
+  }
+
+  toProblem(error: unknown): Problem {
+    if (error instanceof ProblemException) return error.problem;
+    for (const mapper of this.mappers) {
+      const problem = mapper(error);
+      if (problem) return problem;
+    }
+    if (error instanceof HttpException) return fromHttpException(error);
+    if (isDatabaseUnavailable(error) || error instanceof BrokenCircuitError || error instanceof TaskCancelledError) {
+      return {
+        status: 503,
+        slug: 'dependency-unavailable',
+        title: 'A dependency is unavailable',
+        detail: 'The database cannot be reached right now; retry later.',
+        headers: { 'Retry-After': '5' },
+      };
+    }
+    return { status: 500, slug: 'internal-error', title: 'Internal error', detail: 'The request could not be completed.' };
+  }
+}
+
+function fromHttpException(error: HttpException): Problem {
+  const status = error.getStatus();
+  const body = error.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  const detail = Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+  // Express's body parser reports malformed JSON and oversized bodies as HttpExceptions with these statuses.
+  const slug =
+    status === HttpStatus.NOT_FOUND ? 'not-found'
+    : status === HttpStatus.PAYLOAD_TOO_LARGE ? 'payload-too-large'
+    : status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? 'unsupported-media-type'
+    : status === HttpStatus.METHOD_NOT_ALLOWED ? 'method-not-allowed'
+    : status === HttpStatus.BAD_REQUEST ? 'invalid-request'
+    : `http-${status}`;
+  const title = HttpStatus[status]?.toString().toLowerCase().replace(/_/g, ' ') ?? 'error';
+  return { status, slug, title: title.charAt(0).toUpperCase() + title.slice(1), detail };
+}
