@@ -17,6 +17,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcTs], '^.+\\.m?js$': ['@swc/jest', swcJs] },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nestjs-cls|nestjs-cls)/)'],
-  moduleNameMapper: { '^@customerflow/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@customerflow/contracts/testing$': '<rootDir>/libs/contracts/src/testing',
+    '^@customerflow/(.*)$': '<rootDir>/libs/$1/src',
+  },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -26,7 +26,9 @@ export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuni
       // WAL lets readers run beside the single writer; the busy timeout makes a second process wait, not fail.
       enableWAL: config.file !== ':memory:',
       timeout: 5000,
-      prepareDatabase: (db: { pragma(sql: string): unknown }) => db.pragma('foreign_keys = ON'),
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('foreign_keys = ON');
+      },
     };
   }
   return {
@@ -38,7 +40,7 @@ export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuni
     // Ids are BIGINT: keep them as strings end to end rather than risk float rounding.
     supportBigNumbers: true,
     bigNumberStrings: true,
-    dateStrings: false,
+    dateStrings: ['DATE'], // birth dates stay 'YYYY-MM-DD', never shifted by a time zone
     poolSize: tuning.poolSize ?? 20,
     extra: { connectTimeout: 5000, enableKeepAlive: true },
   };

@@ -1,15 +1,19 @@
 /**
  * Wires the databases: the primary (TypeORM, for the write side and its unit of work), the read connection for
- * queries, the id generator, and the CLS-backed transaction host that carries a unit of work's EntityManager
+ * queries, the id generator, the idempotency store, the in-transaction event bus, and the CLS-backed transaction host that carries a unit of work's EntityManager
  * through async calls without passing it around.
  */
 import { type DynamicModule, Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { DiscoveryModule } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { InTransactionEventBus } from '../events/in-transaction-event-bus';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
 import { HiloIdGenerator } from './ids/hilo-id-generator';
 import { AutoIncrementIdGenerator, IdGenerator } from './ids/id-generator';
@@ -40,6 +44,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [
+        DiscoveryModule,
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
@@ -62,22 +67,28 @@ export class DatabaseModule {
       ],
       providers: [
         UnitOfWork,
+        InTransactionEventBus,
+        IdempotencyStore,
+        IdempotencyInterceptor,
         {
           provide: ReadDatabase,
           inject: [AppConfig, getDataSourceToken()],
           useFactory: async (config: AppConfig, primary: DataSource) => {
-            if (config.readDatabase.url === config.database.url) return new ReadDatabase(primary);
-            const replica = new DataSource({ ...dataSourceOptions(config.readDatabase, { poolSize: 20 }), name: 'read' });
+            // SQLite: a second connection on the same file (WAL) so queries never see a write in progress;
+            // only `sqlite::memory:` must share the one connection, as another would open an empty database.
+            const sameDatabase = config.readDatabase.url === config.database.url;
+            if (sameDatabase && (config.database.kind === 'mysql' || config.database.file === ':memory:')) return new ReadDatabase(primary);
+            const replica = new DataSource(dataSourceOptions(config.readDatabase, { poolSize: 20 }));
             await replica.initialize();
-            new Logger('DatabaseModule').log('queries use the read connection DATABASE_READ_URL');
+            if (!sameDatabase) new Logger('DatabaseModule').log('queries use the read connection DATABASE_READ_URL');
             return new ReadDatabase(replica);
           },
         },
         {
           provide: IdGenerator,
-          inject: [AppConfig, getDataSourceToken()],
-          useFactory: (config: AppConfig, primary: DataSource) =>
-            config.idStrategy === 'hilo' ? new HiloIdGenerator(primary, config.hiloBlockSize) : new AutoIncrementIdGenerator(),
+          inject: [AppConfig, getDataSourceToken(), UnitOfWork],
+          useFactory: (config: AppConfig, primary: DataSource, unitOfWork: UnitOfWork) =>
+            config.idStrategy === 'hilo' ? new HiloIdGenerator(primary, unitOfWork, config.hiloBlockSize) : new AutoIncrementIdGenerator(),
         },
         {
           provide: ReadDataSourceCloser,
@@ -85,7 +96,7 @@ export class DatabaseModule {
           useFactory: (read: ReadDatabase, primary: DataSource) => new ReadDataSourceCloser(read, primary),
         },
       ],
-      exports: [UnitOfWork, ReadDatabase, IdGenerator],
+      exports: [UnitOfWork, ReadDatabase, IdGenerator, InTransactionEventBus, IdempotencyStore, IdempotencyInterceptor],
     };
   }
 }

@@ -3,6 +3,10 @@
  * idempotency record, changes made by in-transaction domain-event handlers) goes through `manager` and commits
  * together or not at all. A deadlock or lock-wait timeout retries the whole unit a bounded number of times, which
  * is safe because nothing has been committed or sent when it is thrown.
+ *
+ * SQLite (the embedded default) has one connection that TypeORM shares between all callers, and it turns a second
+ * concurrent transaction into a savepoint of the first. Units of work are therefore serialised there: every write
+ * to SQLite goes through `run`, one at a time (SQLite allows a single writer anyway).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
@@ -10,8 +14,9 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { ClsService } from 'nestjs-cls';
-import type { EntityManager } from 'typeorm';
-import { isTransientConcurrencyError } from './sql-dialect';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { dialectOf, isTransientConcurrencyError } from './sql-dialect';
 
 export const UNIT_OF_WORK_MAX_ATTEMPTS = 4;
 
@@ -26,10 +31,15 @@ export class UnitOfWork {
     backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
   });
 
+  /** The tail of the queue of SQLite units of work; null on MySQL, where transactions run side by side. */
+  private sqliteQueue: Promise<unknown> | null;
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService,
+    @InjectDataSource() dataSource: DataSource,
   ) {
+    this.sqliteQueue = dialectOf(dataSource) === 'sqlite' ? Promise.resolve() : null;
     this.retryOnTransientConflict.onRetry(({ attempt }) => this.logger.warn(`transient lock conflict, retrying unit of work (attempt ${attempt + 1})`));
   }
 
@@ -56,9 +66,16 @@ export class UnitOfWork {
     else hook();
   }
 
-  private async attempt<T>(work: () => Promise<T>): Promise<T> {
+  private attempt<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.sqliteQueue) return this.transaction(work, { isolationLevel: 'READ COMMITTED' });
+    const turn = this.sqliteQueue.then(() => this.transaction(work, {}));
+    this.sqliteQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async transaction<T>(work: () => Promise<T>, options: { isolationLevel?: 'READ COMMITTED' }): Promise<T> {
     const hooks: AfterCommit[] = [];
-    const result = await this.afterCommitHooks.run(hooks, () => this.txHost.withTransaction(work));
+    const result = await this.afterCommitHooks.run(hooks, () => this.txHost.withTransaction(options as never, work));
     for (const hook of hooks) {
       try {
         hook();

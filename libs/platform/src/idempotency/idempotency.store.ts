@@ -5,8 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/sql-dialect';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -40,16 +38,17 @@ interface KeyRow {
 @Injectable()
 export class IdempotencyStore {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: AppConfig,
   ) {}
 
+  /** Each step is its own short unit of work, committed before the command starts. */
   async claim(key: string, requestHash: string, now = new Date()): Promise<ClaimOutcome> {
+    const db = { query: <T = unknown>(sql: string, params: unknown[]) => this.unitOfWork.run<T>(() => this.unitOfWork.manager.query(sql, params)) };
     for (let attempt = 0; attempt < 5; attempt++) {
       const token = randomUUID();
       try {
-        await this.dataSource.query(
+        await db.query(
           `INSERT INTO idempotency_keys (idempotency_key, request_hash, state, claim_token, locked_until, created_at, expires_at)
            VALUES (?, ?, 'in_flight', ?, ?, ?, ?)`,
           [key, requestHash, token, toDb(addMs(now, IN_FLIGHT_LOCK_MS)), toDb(now), toDb(addMs(now, this.config.idempotencyTtlHours * 3_600_000))],
@@ -58,10 +57,10 @@ export class IdempotencyStore {
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
       }
-      const [row] = await this.dataSource.query<KeyRow[]>('SELECT * FROM idempotency_keys WHERE idempotency_key = ?', [key]);
+      const [row] = await db.query<KeyRow[]>('SELECT * FROM idempotency_keys WHERE idempotency_key = ?', [key]);
       if (!row) continue; // released or purged between our INSERT and SELECT: try again
       if (fromDb(row.expires_at) <= now) {
-        await this.dataSource.query('DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ?', [key, row.claim_token]);
+        await db.query('DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ?', [key, row.claim_token]);
         continue;
       }
       if (row.request_hash !== requestHash) return { kind: 'key-reused-with-other-request' };
@@ -73,12 +72,14 @@ export class IdempotencyStore {
       }
       if (fromDb(row.locked_until) > now) return { kind: 'in-flight' };
       // The first request died without completing or releasing: take its claim over.
-      const taken = await this.dataSource
-        .createQueryBuilder()
-        .update('idempotency_keys')
-        .set({ claim_token: token, locked_until: toDb(addMs(now, IN_FLIGHT_LOCK_MS)) })
-        .where('idempotency_key = :key AND claim_token = :old', { key, old: row.claim_token })
-        .execute();
+      const taken = await this.unitOfWork.run(() =>
+        this.unitOfWork.manager
+          .createQueryBuilder()
+          .update('idempotency_keys')
+          .set({ claim_token: token, locked_until: toDb(addMs(now, IN_FLIGHT_LOCK_MS)) })
+          .where('idempotency_key = :key AND claim_token = :old', { key, old: row.claim_token })
+          .execute(),
+      );
       if (taken.affected === 1) return { kind: 'claimed', token };
     }
     return { kind: 'in-flight' };
@@ -103,7 +104,9 @@ export class IdempotencyStore {
 
   /** Frees a claim whose request failed, so the client may retry with the same key. */
   async release(key: string, token: string): Promise<void> {
-    await this.dataSource.query("DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ? AND state = 'in_flight'", [key, token]);
+    await this.unitOfWork.run(() =>
+      this.unitOfWork.manager.query("DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ? AND state = 'in_flight'", [key, token]),
+    );
   }
 
   /**
@@ -123,17 +126,16 @@ export class IdempotencyStore {
   async purgeExpired(now = new Date(), batchSize = 500): Promise<number> {
     let purged = 0;
     for (;;) {
-      const rows = await this.dataSource.query<Array<{ idempotency_key: string }>>(
-        'SELECT idempotency_key FROM idempotency_keys WHERE expires_at < ? LIMIT ?',
-        [toDb(now), batchSize],
+      const rows = await this.unitOfWork.run<Array<{ idempotency_key: string }>>(() =>
+        this.unitOfWork.manager.query('SELECT idempotency_key FROM idempotency_keys WHERE expires_at < ? LIMIT ?', [toDb(now), batchSize]),
       );
       if (rows.length === 0) return purged;
-      await this.dataSource
+      await this.unitOfWork.run(() => this.unitOfWork.manager
         .createQueryBuilder()
         .delete()
         .from('idempotency_keys')
         .where('idempotency_key IN (:...keys) AND expires_at < :now', { keys: rows.map((r) => r.idempotency_key), now: toDb(now) })
-        .execute();
+        .execute());
       purged += rows.length;
     }
   }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, isUniqueViolation } from '../sql-dialect';
+import type { UnitOfWork } from '../unit-of-work';
 import { IdGenerator, type IdSequence } from './id-generator';
 
 interface Block {
@@ -23,6 +24,7 @@ export class HiloIdGenerator extends IdGenerator {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly blockSize: number,
   ) {
     super();
@@ -46,12 +48,21 @@ export class HiloIdGenerator extends IdGenerator {
     }
   }
 
+  /**
+   * MySQL: a transaction on its own pooled connection, committed before the caller's. SQLite: one process writes,
+   * on one connection, so the reservation joins the caller's unit of work (or runs as its own when there is none).
+   */
+  private inOwnTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (dialectOf(this.dataSource) === 'mysql') return this.dataSource.transaction(work);
+    return this.unitOfWork.run(() => work(this.unitOfWork.manager));
+  }
+
   /** Reserves [end - blockSize, end) and returns it. Public for tests that check cross-process safety. */
   async reserveBlock(sequence: IdSequence): Promise<Block> {
     const size = BigInt(this.blockSize);
     for (let attempt = 1; ; attempt++) {
       try {
-        const end = await this.dataSource.transaction(async (manager) => {
+        const end = await this.inOwnTransaction(async (manager) => {
           const greatest = dialectOf(this.dataSource) === 'sqlite' ? 'MAX' : 'GREATEST';
           const seed = `(SELECT COALESCE(MAX(${sequence.column}), 0) + 1 FROM ${sequence.table})`;
           const updated = await manager.query(

@@ -1,0 +1,57 @@
+/**
+ * The API's composition root: configuration, databases, the outbox, the customers context and the HTTP edge
+ * (controllers, the one problem+json filter, validation, idempotency).
+ */
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
+import { OutboxModule } from '@customerflow/outbox';
+import {
+  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, IdempotencyInterceptor, ProblemDetailsFilter,
+} from '@customerflow/platform';
+import { DeactivateCustomerController } from './customers/deactivate-customer/deactivate-customer.controller';
+import { EraseCustomerController } from './customers/erase-customer/erase-customer.controller';
+import { GetCustomerController } from './customers/get-customer/get-customer.controller';
+import { ReactivateCustomerController } from './customers/reactivate-customer/reactivate-customer.controller';
+import { RegisterCustomerController } from './customers/register-customer/register-customer.controller';
+import { UpdateCustomerController } from './customers/update-customer/update-customer.controller';
+import { HealthController } from './health/health.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: { level: config.logLevel, autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace' },
+        }),
+        ScheduleModule.forRoot(),
+        TerminusModule,
+        CqrsModule.forRoot(),
+        DatabaseModule.forRoot({ entities: customerOrmEntities }),
+        OutboxModule,
+        CustomersModule,
+      ],
+      controllers: [
+        RegisterCustomerController,
+        GetCustomerController,
+        UpdateCustomerController,
+        DeactivateCustomerController,
+        ReactivateCustomerController,
+        EraseCustomerController,
+        HealthController,
+      ],
+      providers: [
+        { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

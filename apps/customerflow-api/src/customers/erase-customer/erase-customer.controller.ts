@@ -1,0 +1,19 @@
+import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { EraseCustomerCommand } from '@customerflow/customers';
+import { CUSTOMERS_PATH, expectedVersion } from '../customer-http';
+
+@ApiTags('customers')
+@Controller(CUSTOMERS_PATH)
+export class EraseCustomerController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
+  @ApiNoContentResponse({ description: 'Personal data erased; the customer now answers 410' })
+  async erase(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.commandBus.execute(new EraseCustomerCommand(id, expectedVersion(ifMatch, false)));
+  }
+}

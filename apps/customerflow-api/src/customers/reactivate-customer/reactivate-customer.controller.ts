@@ -1,0 +1,28 @@
+import { Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { CustomerRepresentation } from '@customerflow/contracts';
+import { ReactivateCustomerCommand } from '@customerflow/customers';
+import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
+import { CustomerResponse } from '../customer.response';
+
+@ApiTags('customers')
+@Controller(CUSTOMERS_PATH)
+export class ReactivateCustomerController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
+  @ApiOkResponse({ type: CustomerResponse })
+  async reactivate(
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerRepresentation> {
+    const customer = await this.commandBus.execute(new ReactivateCustomerCommand(id, expectedVersion(ifMatch, false)));
+    sendCustomerHeaders(response, customer);
+    return customer;
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Headers, Param, Patch, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiConsumes, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { CustomerRepresentation } from '@customerflow/contracts';
+import { UpdateCustomerCommand } from '@customerflow/customers';
+import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
+import { CustomerResponse } from '../customer.response';
+import { UpdateCustomerRequest } from './update-customer.request';
+
+@ApiTags('customers')
+@Controller(CUSTOMERS_PATH)
+export class UpdateCustomerController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Patch(':id')
+  @ApiConsumes('application/merge-patch+json', 'application/json')
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the customer as read; missing → 428, stale → 412' })
+  @ApiOkResponse({ type: CustomerResponse, description: 'Changed; the new ETag is in the ETag header' })
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateCustomerRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerRepresentation> {
+    const version = expectedVersion(ifMatch, true);
+    // The raw body is the patch: the DTO has validated it, and a merge patch must keep "absent" apart from null.
+    const patch = (response.req as Request).body as Record<string, unknown>;
+    const customer = await this.commandBus.execute(new UpdateCustomerCommand(id, patch, version));
+    sendCustomerHeaders(response, customer);
+    return customer;
+  }
+}

@@ -1,0 +1,26 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CustomerRepresentation } from '@customerflow/contracts';
+import { UnitOfWork } from '@customerflow/platform';
+import { Clock, CustomerNotFound, CustomerRepository } from '../../../domain';
+import { toRepresentation } from '../../customer-representation';
+import { ReactivateCustomerCommand } from './reactivate-customer.command';
+
+@CommandHandler(ReactivateCustomerCommand)
+export class ReactivateCustomerHandler implements ICommandHandler<ReactivateCustomerCommand> {
+  constructor(
+    private readonly customers: CustomerRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute({ customerId, expectedVersion }: ReactivateCustomerCommand): Promise<CustomerRepresentation> {
+    return this.unitOfWork.run(async () => {
+      const customer = await this.customers.findById(customerId);
+      if (!customer) throw new CustomerNotFound(customerId);
+      if (expectedVersion !== null) customer.ensureVersion(expectedVersion);
+      customer.reactivate(this.clock);
+      await this.customers.save(customer);
+      return toRepresentation(customer.snapshot());
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Raw rows of the read side's SQL and their mapping to views. Drivers differ in what they return (mysql2: Date
+ * objects and string BIGINTs; better-sqlite3: UTC text and numbers); this is the one place that evens that out.
+ */
+import { fromDb } from '@customerflow/platform';
+import type { CustomerView } from './customer.view';
+
+export const CUSTOMER_COLUMNS =
+  'c.id, c.name, c.email, c.phone, c.document_type, c.document_number, c.birth_date, c.status, c.version, c.created_at, c.updated_at';
+
+export interface CustomerRow {
+  id: string | number;
+  name: string;
+  email: string;
+  phone: string | null;
+  document_type: 'CPF' | 'CNPJ' | null;
+  document_number: string | null;
+  birth_date: string | Date | null;
+  status: 'active' | 'inactive' | 'erased';
+  version: number | string;
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+export interface AddressRow {
+  customer_id: string | number;
+  street: string;
+  number: string;
+  complement: string | null;
+  district: string;
+  city: string;
+  state: string;
+  postal_code: string;
+  country: string;
+}
+
+export const ADDRESS_COLUMNS = 'a.customer_id, a.street, a.number, a.complement, a.district, a.city, a.state, a.postal_code, a.country';
+
+export function toCustomerView(row: CustomerRow, addresses: readonly AddressRow[]): CustomerView {
+  return {
+    id: String(row.id),
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    document: row.document_type && row.document_number ? { type: row.document_type, number: row.document_number } : null,
+    birthDate: row.birth_date === null ? null : row.birth_date instanceof Date ? row.birth_date.toISOString().slice(0, 10) : row.birth_date.slice(0, 10),
+    status: row.status as CustomerView['status'],
+    addresses: addresses.map((a) => ({
+      street: a.street, number: a.number, complement: a.complement, district: a.district,
+      city: a.city, state: a.state, postalCode: a.postal_code, country: a.country,
+    })),
+    createdAt: fromDb(row.created_at).toISOString(),
+    updatedAt: fromDb(row.updated_at).toISOString(),
+    version: Number(row.version),
+  };
+}

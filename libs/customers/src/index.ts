@@ -1,0 +1,17 @@
+export * from './customers.module';
+export * from './customer-problems';
+export * from './domain';
+export * from './application/commands/register-customer/register-customer.command';
+export * from './application/commands/update-customer/update-customer.command';
+export * from './application/commands/deactivate-customer/deactivate-customer.command';
+export * from './application/commands/reactivate-customer/reactivate-customer.command';
+export * from './application/commands/erase-customer/erase-customer.command';
+export * from './application/queries/get-customer/get-customer.query';
+export * from './application/queries/customer.view';
+export { CustomerOrmEntity } from './infrastructure/customer.orm-entity';
+export { CustomerAddressOrmEntity } from './infrastructure/customer-address.orm-entity';
+import { CustomerAddressOrmEntity } from './infrastructure/customer-address.orm-entity';
+import { CustomerOrmEntity } from './infrastructure/customer.orm-entity';
+
+/** The write side's TypeORM entities, listed by class for the data source. */
+export const customerOrmEntities = [CustomerOrmEntity, CustomerAddressOrmEntity];

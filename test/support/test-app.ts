@@ -1,0 +1,52 @@
+/**
+ * Starts the real API (same createApp as main.ts) for end-to-end tests: on a fresh SQLite file by default
+ * (`npm test`), or on MariaDB + RabbitMQ when the integration suite's environment is set
+ * (`npm run test:integration`, see integration-env.ts). It listens on a random port so tests speak real HTTP.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../apps/customerflow-api/src/create-app';
+import { AppConfig } from '../../libs/platform/src';
+import { cleanDatabase } from './database-cleaner';
+
+export const isIntegration = process.env.CUSTOMERFLOW_INTEGRATION === '1';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly dataSource: DataSource;
+  readonly config: AppConfig;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const sqliteFile = join(tmpdir(), `customerflow-e2e-${randomUUID()}.sqlite`);
+  const config = AppConfig.fromEnv({
+    LOG_LEVEL: 'silent',
+    OUTBOX_RELAY: 'off',
+    ...(isIntegration ? { DATABASE_URL: process.env.DATABASE_URL!, AMQP_URL: process.env.AMQP_URL! } : { DATABASE_URL: `sqlite:${sqliteFile}` }),
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const dataSource = app.get(DataSource);
+  if (isIntegration) await cleanDatabase(dataSource);
+  const url = await app.getUrl();
+  return {
+    app,
+    url: url.replace('[::1]', '127.0.0.1'),
+    dataSource,
+    config,
+    http: () => request(url),
+    async close() {
+      await app.close();
+      if (!isIntegration) for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true });
+    },
+  };
+}
