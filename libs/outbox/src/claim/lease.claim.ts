@@ -1,0 +1,112 @@
+/**
+ * The `lease` claim, for servers without SKIP LOCKED and for SQLite: a single UPDATE stamps up to `limit` due rows
+ * with this claim's token in `lease_owner` and an expiry in `lease_until`, then the relay reads back exactly the rows
+ * carrying its token. Every statement is short and commits at once, so no lock is held while publishing.
+ *
+ * A relay that dies leaves its lease behind; once `lease_until` passes, the rows are due again and another relay
+ * takes them. A lease that expires while its relay is still publishing (a publish slower than OUTBOX_LEASE_MS) can
+ * lead to a duplicate, never to a loss: published marks do not depend on the lease, failure marks do.
+ */
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import type { DataSource } from 'typeorm';
+import { dialectOf, isTransientConcurrencyError, toDb } from '@customerflow/platform';
+import { MESSAGE_COLUMNS, type OutboxMessage, type OutboxMessageRow, toOutboxMessage, UNSETTLED } from '../outbox-message';
+import { recordResults } from './batch-results';
+import type { ClaimedBatch, OutboxClaim, PublishResults } from './outbox-claim';
+import { gateByAggregateOrder } from './per-aggregate-order';
+
+// Two relays' claim UPDATEs and mark UPDATEs touch the same index entries in different orders, so InnoDB may pick
+// one as a deadlock victim; the statement is simply run again.
+const onLockConflict = retry(handleWhen(isTransientConcurrencyError), {
+  maxAttempts: 5,
+  backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
+});
+
+type Execute = (sql: string, parameters: unknown[]) => Promise<unknown>;
+
+export class LeaseClaim implements OutboxClaim {
+  readonly mode = 'lease' as const;
+  private readonly sqlite: boolean;
+  private claims = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly owner: string,
+    private readonly leaseMs: number,
+  ) {
+    this.sqlite = dialectOf(dataSource) === 'sqlite';
+  }
+
+  async claim(limit: number, now: Date): Promise<ClaimedBatch | null> {
+    // A token per claim, so "my rows" never includes a row left over from an earlier batch of this relay.
+    const token = `${this.owner}/${++this.claims}`;
+    const due = `${UNSETTLED} AND available_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`;
+    const parameters = [token, toDb(new Date(now.getTime() + this.leaseMs)), toDb(now), toDb(now), limit];
+    const rows = await this.withConnection(async (execute) => {
+      if (this.sqlite) {
+        await execute(
+          `UPDATE outbox_messages SET lease_owner = ?, lease_until = ?
+            WHERE position IN (SELECT position FROM outbox_messages WHERE ${due} ORDER BY position LIMIT ?)`,
+          parameters,
+        );
+      } else {
+        // READ COMMITTED for this one statement: no gap locks, so writers appending rows never wait on the claim.
+        await onLockConflict.execute(async () => {
+          await execute('SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
+          await execute(
+            `UPDATE outbox_messages FORCE INDEX (ix_outbox_pending) SET lease_owner = ?, lease_until = ?
+              WHERE ${due} ORDER BY position LIMIT ?`,
+            parameters,
+          );
+        });
+      }
+      return (await execute(`SELECT ${MESSAGE_COLUMNS} FROM outbox_messages WHERE lease_owner = ? ORDER BY position`, [token])) as OutboxMessageRow[];
+    });
+    if (rows.length === 0) return null;
+    const run: Execute = (sql, params) => onLockConflict.execute(() => this.dataSource.query(sql, params));
+    try {
+      const gated = await gateByAggregateOrder(
+        (sql, params) => this.dataSource.query(sql, params),
+        rows.map(toOutboxMessage),
+        (name) => (this.sqlite ? '' : `FORCE INDEX (${name})`),
+      );
+      return new LeasedBatch(run, token, gated.ready, gated.deferred.length, rows.length);
+    } catch (error) {
+      await releaseLease(run, token).catch(() => undefined); // or it waits for the lease to expire
+      throw error;
+    }
+  }
+
+  /** MySQL: one pooled connection for the isolation setting and the statements it applies to. */
+  private async withConnection<T>(work: (execute: Execute) => Promise<T>): Promise<T> {
+    if (this.sqlite) return work((sql, parameters) => this.dataSource.query(sql, parameters));
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      return await work((sql, parameters) => runner.query(sql, parameters));
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+class LeasedBatch implements ClaimedBatch {
+  constructor(
+    private readonly execute: Execute,
+    private readonly token: string,
+    readonly messages: readonly OutboxMessage[],
+    readonly deferred: number,
+    private readonly claimed: number,
+  ) {}
+
+  async settle(results: PublishResults, now: Date): Promise<void> {
+    await recordResults(this.execute, results, now, this.token);
+    // Recorded rows already dropped their lease; give back the rest (held back, or not sent) at once rather than
+    // letting them wait for the expiry.
+    if (results.published.length + results.failed.length < this.claimed) await releaseLease(this.execute, this.token);
+  }
+}
+
+function releaseLease(execute: Execute, token: string): Promise<unknown> {
+  return execute('UPDATE outbox_messages SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?', [token]);
+}
