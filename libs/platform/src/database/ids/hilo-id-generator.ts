@@ -65,11 +65,13 @@ export class HiloIdGenerator extends IdGenerator {
         const end = await this.inOwnTransaction(async (manager) => {
           const greatest = dialectOf(this.dataSource) === 'sqlite' ? 'MAX' : 'GREATEST';
           const seed = `(SELECT COALESCE(MAX(${sequence.column}), 0) + 1 FROM ${sequence.table})`;
-          const updated = await manager.query(
-            `UPDATE hilo_sequences SET next_value = ${greatest}(next_value, ${seed}) + ? WHERE name = ?`,
-            [this.blockSize, sequence.name],
-          );
-          if (affectedRows(updated) === 0) {
+          const updated = await manager
+            .createQueryBuilder()
+            .update('hilo_sequences')
+            .set({ next_value: () => `${greatest}(next_value, ${seed}) + ${Number(this.blockSize)}` })
+            .where('name = :name', { name: sequence.name })
+            .execute();
+          if (updated.affected === 0) {
             await manager.query(`INSERT INTO hilo_sequences (name, next_value) SELECT ?, ${seed} + ?`, [sequence.name, this.blockSize]);
           }
           const rows: Array<{ next_value: string | number }> = await manager.query(
@@ -87,11 +89,4 @@ export class HiloIdGenerator extends IdGenerator {
       }
     }
   }
-}
-
-function affectedRows(result: unknown): number {
-  // mysql2 returns a ResultSetHeader, better-sqlite3 (through TypeORM) the changes count in `records`/`affected`.
-  const r = result as { affectedRows?: number; changes?: number } | [unknown, number] | undefined;
-  if (Array.isArray(r)) return typeof r[1] === 'number' ? r[1] : 0;
-  return r?.affectedRows ?? r?.changes ?? 0;
 }
