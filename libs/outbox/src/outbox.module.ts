@@ -1,14 +1,51 @@
 /**
- * The outbox: the writer that the write side's unit of work appends to, and (added by the relay work) the relay
- * that drains `outbox_messages` to the configured transport.
+ * The outbox: the writer the write side's unit of work appends to, the transport (RabbitMQ when AMQP_URL is set,
+ * in-process subscribers otherwise), the relay that drains `outbox_messages` to it (in this process when
+ * OUTBOX_RELAY=inprocess), the admin operations and the broker health indicator.
+ *
+ * Import `OutboxModule` in the API; `OutboxModule.forRelayProcess()` in a process whose job is to run the relay.
  */
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig } from '@customerflow/platform';
+import { BrokerHealthIndicator } from './broker.health';
+import { OutboxAdmin } from './outbox-admin';
+import { OutboxRelayHost, RUN_OUTBOX_RELAY } from './outbox-relay.host';
 import { OutboxSignal } from './outbox-signal';
 import { OutboxWriter } from './outbox-writer';
+import { InMemoryTransport } from './transport/in-memory.transport';
+import { OutboxTransport } from './transport/outbox.transport';
+import { RabbitMqTransport } from './transport/rabbitmq.transport';
 
 @Global()
 @Module({
-  providers: [OutboxSignal, OutboxWriter],
-  exports: [OutboxSignal, OutboxWriter],
+  imports: [TerminusModule],
+  providers: [
+    OutboxSignal,
+    OutboxWriter,
+    InMemoryTransport,
+    {
+      provide: OutboxTransport,
+      inject: [AppConfig, InMemoryTransport],
+      useFactory: (config: AppConfig, inMemory: InMemoryTransport): OutboxTransport =>
+        config.amqpUrl
+          ? new RabbitMqTransport({
+              url: config.amqpUrl,
+              exchange: config.amqpExchange,
+              // Well inside the lease, so a stuck confirm is given up on before another relay may take the rows.
+              confirmTimeoutMs: Math.max(1000, Math.min(10_000, Math.floor(config.outbox.leaseMs / 2))),
+            })
+          : inMemory,
+    },
+    OutboxAdmin,
+    BrokerHealthIndicator,
+    OutboxRelayHost,
+  ],
+  exports: [OutboxSignal, OutboxWriter, InMemoryTransport, OutboxTransport, OutboxAdmin, BrokerHealthIndicator, OutboxRelayHost],
 })
-export class OutboxModule {}
+export class OutboxModule {
+  /** For `apps/customerflow-relay`: runs the relay even where OUTBOX_RELAY=off (a setting meant for the API). */
+  static forRelayProcess(): DynamicModule {
+    return { module: OutboxModule, providers: [{ provide: RUN_OUTBOX_RELAY, useValue: true }] };
+  }
+}

@@ -1,4 +1,5 @@
 import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
+import { OutboxLeaseIndex1764600000000 } from './1764600000000-outbox-lease-index';
 
 /** Every migration, listed by class (no globs), shared by the app's data source and `ormconfig.ts`. */
-export const migrations = [InitialSchema1764400000000];
+export const migrations = [InitialSchema1764400000000, OutboxLeaseIndex1764600000000];
