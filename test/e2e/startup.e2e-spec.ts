@@ -7,6 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// better-sqlite3 ships no types; this is the sliver the test uses.
+const Database = require('better-sqlite3') as new (file: string, options: { readonly: boolean }) => {
+  prepare(sql: string): { get(...params: unknown[]): unknown };
+  close(): void;
+};
+
 const main = join(__dirname, '..', '..', 'dist', 'apps', 'customerflow-api', 'src', 'main.js');
 
 function start(env: Record<string, string>, cwd: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
@@ -41,7 +47,7 @@ describe('start-up configuration', () => {
     expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
   }, 20_000);
 
-  it('serves the API on the embedded default with no configuration', async () => {
+  it('serves the API on the embedded default with no configuration, carrying trace context into the outbox', async () => {
     const port = String(30_000 + Math.floor(Math.random() * 20_000));
     const child = spawn(process.execPath, [main], { cwd, env: { PATH: process.env.PATH!, PORT: port, LOG_LEVEL: 'silent' } });
     try {
@@ -56,6 +62,19 @@ describe('start-up configuration', () => {
         body: JSON.stringify({ name: 'Ana Souza', email: 'ana@example.com' }),
       });
       expect(created.status).toBe(201);
+      // An incoming W3C trace context travels into the outbox row, for the relay to pass on to subscribers.
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const traced = await fetch(`http://127.0.0.1:${port}/v1/customers`, {
+        method: 'POST', headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+        body: JSON.stringify({ name: 'Bia Souza', email: 'bia@example.com' }),
+      });
+      expect(traced.status).toBe(201);
+      const { id } = (await traced.json()) as { id: string };
+      const db = new Database(join(cwd, 'data', 'customerflow.sqlite'), { readonly: true });
+      const row = db.prepare('SELECT payload, headers FROM outbox_messages WHERE aggregateid = ?').get(id) as { payload: string; headers: string };
+      db.close();
+      expect(JSON.parse(row.payload).traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(JSON.parse(row.headers).traceparent).toBe(JSON.parse(row.payload).traceparent);
     } finally {
       child.kill('SIGTERM');
     }

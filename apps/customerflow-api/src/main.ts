@@ -2,6 +2,7 @@
  * Starts the CustomerFlow API. Configuration is validated before anything else: a bad value ends start-up with
  * one line naming the variable.
  */
+import './instrumentation'; // first: instruments http before anything loads it
 import 'reflect-metadata';
 import { AppConfig, ConfigError } from '@customerflow/platform';
 import { createApp } from './create-app';

@@ -10,6 +10,7 @@ import { ReactivateCustomerHandler } from './application/commands/reactivate-cus
 import { RegisterCustomerHandler } from './application/commands/register-customer/register-customer.handler';
 import { UpdateCustomerHandler } from './application/commands/update-customer/update-customer.handler';
 import { GetCustomerHandler } from './application/queries/get-customer/get-customer.handler';
+import { ListCustomersHandler } from './application/queries/list-customers/list-customers.handler';
 import { ForgetErasedCustomerResponsesHandler } from './application/reactions/forget-erased-customer-responses.handler';
 import { Clock, CustomerRepository, SystemClock } from './domain';
 import { TypeOrmCustomerRepository } from './infrastructure/typeorm-customer.repository';
@@ -23,6 +24,7 @@ import { TypeOrmCustomerRepository } from './infrastructure/typeorm-customer.rep
     ReactivateCustomerHandler,
     EraseCustomerHandler,
     GetCustomerHandler,
+    ListCustomersHandler,
     ForgetErasedCustomerResponsesHandler,
     { provide: CustomerRepository, useClass: TypeOrmCustomerRepository },
     { provide: Clock, useClass: SystemClock },

@@ -7,6 +7,8 @@ export * from './application/commands/deactivate-customer/deactivate-customer.co
 export * from './application/commands/reactivate-customer/reactivate-customer.command';
 export * from './application/commands/erase-customer/erase-customer.command';
 export * from './application/queries/get-customer/get-customer.query';
+export * from './application/queries/list-customers/list-customers.query';
+export * from './application/queries/list-customers/customer-cursor';
 export * from './application/queries/customer.view';
 export { CustomerOrmEntity } from './infrastructure/customer.orm-entity';
 export { CustomerAddressOrmEntity } from './infrastructure/customer-address.orm-entity';

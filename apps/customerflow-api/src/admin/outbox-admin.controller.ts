@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { type DeadLetterView, OutboxAdmin, type OutboxStats } from '@customerflow/outbox';
+import { ProblemException } from '@customerflow/platform';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+
+/**
+ * Operators' view of the outbox: how far behind the relay is, which events were given up on, and requeueing one
+ * once its cause is fixed. Requeue keeps the event id, so subscribers that did see it dedupe as usual.
+ */
+@ApiTags('admin')
+@Controller('v1/admin/outbox')
+export class OutboxAdminController {
+  constructor(private readonly outbox: OutboxAdmin) {}
+
+  @Get('stats')
+  @ApiOkResponse({ description: 'pending, inFlight, deadLetters, oldestPendingAgeMs, publishedLastMinute' })
+  stats(): Promise<OutboxStats> {
+    return this.outbox.stats();
+  }
+
+  @Get('dead-letters')
+  @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
+  @ApiOkResponse({ description: '{ items: [{ id, type, aggregateId, attempts, lastError, occurredAt, deadLetteredAt }] } in commit order' })
+  async deadLetters(@Query('limit') limit?: string): Promise<{ items: DeadLetterView[] }> {
+    return { items: await this.outbox.deadLetters(parseLimit(limit)) };
+  }
+
+  @Post('dead-letters/:id/requeue')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Requeued: attempts reset, due now' })
+  async requeue(@Param('id') id: string): Promise<void> {
+    if (!UUID.test(id)) {
+      throw ProblemException.badRequest(`The event id must be a UUID (got ${JSON.stringify(id)}).`);
+    }
+    const outcome = await this.outbox.requeue(id);
+    if (outcome === 'not-found') {
+      throw new ProblemException({ status: 404, slug: 'not-found', title: 'Not found', detail: `No outbox event has id ${id}.` });
+    }
+    if (outcome === 'not-dead-lettered') {
+      throw new ProblemException({
+        status: 409, slug: 'not-dead-lettered', title: 'Not a dead letter',
+        detail: `Outbox event ${id} is not dead-lettered: it is published or still being retried.`,
+      });
+    }
+  }
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_LIMIT;
+  const limit = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) {
+    throw ProblemException.badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT} (got ${JSON.stringify(raw)}).`);
+  }
+  return limit;
+}

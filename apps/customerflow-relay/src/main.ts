@@ -1,0 +1,38 @@
+/**
+ * Starts the outbox relay on its own (`npm run start:relay`): it drains `outbox_messages` to RabbitMQ (or the
+ * in-memory transport) and serves `/health/live` and `/health/ready` on PORT. SIGTERM finishes the batch in flight,
+ * closes the broker connection and the database pool, then exits.
+ */
+import 'reflect-metadata';
+import { type LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, ConfigError, type LogLevel } from '@customerflow/platform';
+import { RelayModule } from './relay.module';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = AppConfig.fromEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await NestFactory.create(RelayModule.forRoot(config), { logger: nestLogLevels(config.logLevel) });
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+}
+
+/** LOG_LEVEL in Nest's terms: each level includes the ones above it. */
+function nestLogLevels(level: LogLevel): NestLogLevel[] | false {
+  const order: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo: Record<LogLevel, number> = { silent: -1, fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
+  return level === 'silent' ? false : order.slice(0, upTo[level] + 1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
