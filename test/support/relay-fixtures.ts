@@ -3,7 +3,7 @@
  * later versions update its name) and a fast bulk insert that writes rows the way OutboxWriter does.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { toDb } from '../../libs/platform/src';
 
 export const REGISTERED = 'customerflow.customer.registered.v1';
@@ -60,8 +60,11 @@ export function envelope(spec: OutboxRowSpec, id: string, trace: string): Record
   };
 }
 
-/** Inserts rows in the given order (so `position` follows it), in chunks of one multi-row INSERT each. */
-export async function insertOutboxRows(dataSource: DataSource, specs: readonly OutboxRowSpec[], chunk = 1000): Promise<InsertedRow[]> {
+/**
+ * Inserts rows in the given order (so `position` follows it), in chunks of one multi-row INSERT each. Pass a
+ * transaction's EntityManager to make them all visible at once.
+ */
+export async function insertOutboxRows(dataSource: DataSource | EntityManager, specs: readonly OutboxRowSpec[], chunk = 1000): Promise<InsertedRow[]> {
   const inserted: InsertedRow[] = [];
   const columns = ['id', 'aggregatetype', 'aggregateid', 'type', 'payload', 'headers', 'occurred_at', 'available_at',
     'published_at', 'dead_lettered_at', 'attempts', 'last_error'];
@@ -102,4 +105,38 @@ export function interleavedHistory(customers: number, versions: number, firstCus
     if (next[c] > versions) open.splice(slot, 1);
   }
   return specs;
+}
+
+export interface DeliveryAnalysis {
+  /** Inserted event ids never received. */
+  readonly lost: string[];
+  /** Messages received beyond the first copy of their id. */
+  readonly duplicates: number;
+  /** Customers whose first copies arrived out of `sequence` order, with what was seen. */
+  readonly outOfOrder: string[];
+  readonly unexpected: number;
+}
+
+/** Compares what a consumer received (bodies, in arrival order) with what was inserted. */
+export function analyseDeliveries(bodies: readonly string[], inserted: readonly InsertedRow[]): DeliveryAnalysis {
+  const expected = new Set(inserted.map((row) => row.id));
+  const seen = new Set<string>();
+  const lastSequence = new Map<string, number>();
+  const outOfOrder: string[] = [];
+  let duplicates = 0;
+  let unexpected = 0;
+  for (const body of bodies) {
+    const event = JSON.parse(body) as { id: string; subject: string; sequence: string };
+    if (!expected.has(event.id)) unexpected++;
+    if (seen.has(event.id)) {
+      duplicates++; // a redelivery after a crash may repeat an older event; subscribers dedupe on id
+      continue;
+    }
+    seen.add(event.id);
+    const sequence = Number(event.sequence);
+    const previous = lastSequence.get(event.subject) ?? 0;
+    if (sequence <= previous) outOfOrder.push(`customer ${event.subject}: ${sequence} after ${previous}`);
+    lastSequence.set(event.subject, sequence);
+  }
+  return { lost: [...expected].filter((id) => !seen.has(id)), duplicates, outOfOrder, unexpected };
 }

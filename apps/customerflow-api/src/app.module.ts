@@ -16,6 +16,7 @@ import {
 import { DeactivateCustomerController } from './customers/deactivate-customer/deactivate-customer.controller';
 import { EraseCustomerController } from './customers/erase-customer/erase-customer.controller';
 import { GetCustomerController } from './customers/get-customer/get-customer.controller';
+import { ListCustomersController } from './customers/list-customers/list-customers.controller';
 import { ReactivateCustomerController } from './customers/reactivate-customer/reactivate-customer.controller';
 import { RegisterCustomerController } from './customers/register-customer/register-customer.controller';
 import { UpdateCustomerController } from './customers/update-customer/update-customer.controller';
@@ -41,6 +42,7 @@ export class AppModule {
       controllers: [
         RegisterCustomerController,
         GetCustomerController,
+        ListCustomersController,
         UpdateCustomerController,
         DeactivateCustomerController,
         ReactivateCustomerController,

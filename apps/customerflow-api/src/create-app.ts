@@ -8,6 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, PROBLEM_CONTENT_TYPE, problemBody } from '@customerflow/platform';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './openapi';
 
 const JSON_TYPES = ['application/json', 'application/merge-patch+json', 'application/*+json'];
 
@@ -19,6 +20,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(requireJsonBody);
   app.useBodyParser('json', { type: JSON_TYPES, limit: '64kb', strict: true });
   app.use(bodyParserErrors);
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiProblemResponses } from '../api-responses.decorators';
 
 /**
  * Kubernetes probes. Liveness says only that the process answers (restarting it would not fix a database outage);
@@ -15,12 +16,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiProblemResponses({ status: 503, description: 'The process cannot serve at all', headers: {} })
   @HealthCheck()
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
+  @ApiProblemResponses({ status: 503, description: 'Not ready: the database cannot be reached', headers: {} })
   @HealthCheck()
   ready() {
     return this.health.check([() => this.database.pingCheck('database').withTimeout(1500)]);

@@ -25,7 +25,7 @@ export class RelayHealthController {
   ready() {
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(1500),
-      () => this.broker.isHealthy('broker', 3000),
+      () => this.broker.isHealthy('broker', { timeoutMs: 3000 }),
     ]);
   }
 }

@@ -27,6 +27,8 @@ type Execute = (sql: string, parameters: unknown[]) => Promise<unknown>;
 export class LeaseClaim implements OutboxClaim {
   readonly mode = 'lease' as const;
   private readonly sqlite: boolean;
+  /** Autocommit statements on the pool (MySQL), or between transactions on the one connection (SQLite). */
+  private readonly execute: Execute;
   private claims = 0;
 
   constructor(
@@ -35,6 +37,9 @@ export class LeaseClaim implements OutboxClaim {
     private readonly leaseMs: number,
   ) {
     this.sqlite = dialectOf(dataSource) === 'sqlite';
+    this.execute = this.sqlite
+      ? sqliteExecutor(dataSource)
+      : (sql, parameters) => onLockConflict.execute(() => dataSource.query(sql, parameters));
   }
 
   async claim(limit: number, now: Date): Promise<ClaimedBatch | null> {
@@ -63,23 +68,22 @@ export class LeaseClaim implements OutboxClaim {
       return (await execute(`SELECT ${MESSAGE_COLUMNS} FROM outbox_messages WHERE lease_owner = ? ORDER BY position`, [token])) as OutboxMessageRow[];
     });
     if (rows.length === 0) return null;
-    const run: Execute = (sql, params) => onLockConflict.execute(() => this.dataSource.query(sql, params));
     try {
       const gated = await gateByAggregateOrder(
-        (sql, params) => this.dataSource.query(sql, params),
+        (sql, params) => this.execute(sql, params) as Promise<Array<{ aggregateid: string; position: number | string }>>,
         rows.map(toOutboxMessage),
         (name) => (this.sqlite ? '' : `FORCE INDEX (${name})`),
       );
-      return new LeasedBatch(run, token, gated.ready, gated.deferred.length, rows.length);
+      return new LeasedBatch(this.execute, token, gated.ready, gated.deferred.length, rows.length);
     } catch (error) {
-      await releaseLease(run, token).catch(() => undefined); // or it waits for the lease to expire
+      await releaseLease(this.execute, token).catch(() => undefined); // or it waits for the lease to expire
       throw error;
     }
   }
 
   /** MySQL: one pooled connection for the isolation setting and the statements it applies to. */
   private async withConnection<T>(work: (execute: Execute) => Promise<T>): Promise<T> {
-    if (this.sqlite) return work((sql, parameters) => this.dataSource.query(sql, parameters));
+    if (this.sqlite) return work(this.execute);
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
@@ -88,6 +92,28 @@ export class LeaseClaim implements OutboxClaim {
       await runner.release();
     }
   }
+}
+
+/** The part of better-sqlite3's Database the relay uses. */
+interface SqliteConnection {
+  readonly inTransaction: boolean;
+  prepare(sql: string): { readonly reader: boolean; all(...parameters: unknown[]): unknown[]; run(...parameters: unknown[]): unknown };
+}
+
+/**
+ * SQLite: TypeORM gives every caller the one connection, so a relay statement issued while a unit of work is
+ * between its BEGIN and COMMIT would run inside that transaction: the claim could see (and publish) outbox rows
+ * that are then rolled back, and a published mark could be rolled back with someone else's work. So each relay
+ * statement waits until no transaction is open and then runs synchronously on the driver's connection, where no
+ * other code can start one in between.
+ */
+function sqliteExecutor(dataSource: DataSource): Execute {
+  const connection = (dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+  return async (sql, parameters) => {
+    while (connection.inTransaction) await new Promise((resolve) => setTimeout(resolve, 2));
+    const statement = connection.prepare(sql);
+    return statement.reader ? statement.all(...parameters) : statement.run(...parameters);
+  };
 }
 
 class LeasedBatch implements ClaimedBatch {

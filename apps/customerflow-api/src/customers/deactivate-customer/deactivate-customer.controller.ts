@@ -4,6 +4,7 @@ import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { DeactivateCustomerCommand } from '@customerflow/customers';
+import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
 import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 
@@ -16,6 +17,8 @@ export class DeactivateCustomerController {
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiOkResponse({ type: CustomerResponse })
+  @ApiResponseHeaders(200, ETAG_HEADER)
+  @ApiProblemResponses({ status: 400, description: 'If-Match is malformed' }, 404, { status: 409, description: 'The customer is already inactive' }, 410, 412, 413, 415, 503)
   async deactivate(
     @Param('id') id: string,
     @Headers('if-match') ifMatch: string | undefined,

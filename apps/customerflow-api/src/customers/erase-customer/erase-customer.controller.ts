@@ -2,6 +2,7 @@ import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { EraseCustomerCommand } from '@customerflow/customers';
+import { ApiProblemResponses } from '../../api-responses.decorators';
 import { CUSTOMERS_PATH, expectedVersion } from '../customer-http';
 
 @ApiTags('customers')
@@ -13,6 +14,7 @@ export class EraseCustomerController {
   @HttpCode(204)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiNoContentResponse({ description: 'Personal data erased; the customer now answers 410' })
+  @ApiProblemResponses({ status: 400, description: 'If-Match is malformed' }, 404, { status: 410, description: 'The customer was already erased' }, 412, 503)
   async erase(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
     await this.commandBus.execute(new EraseCustomerCommand(id, expectedVersion(ifMatch, false)));
   }

@@ -1,9 +1,10 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type CustomerView, GetCustomerQuery } from '@customerflow/customers';
 import { parseEntityTags } from '@customerflow/platform';
+import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
 import { CUSTOMERS_PATH, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 
@@ -15,6 +16,9 @@ export class GetCustomerController {
   @Get(':id')
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag; 304 when the customer has not changed' })
   @ApiOkResponse({ type: CustomerResponse })
+  @ApiResponseHeaders(200, ETAG_HEADER)
+  @ApiNotModifiedResponse({ description: 'If-None-Match names the current version: no body, the client\'s copy is current', headers: ETAG_HEADER })
+  @ApiProblemResponses({ status: 400, description: 'If-None-Match is malformed' }, 404, 410, 503)
   async get(
     @Param('id') id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,

@@ -1,0 +1,89 @@
+/**
+ * outbox drain: a backlog of 100,000 pending customer.registered rows (one aggregate each, payloads like the
+ * service's), drained by 1 and then 2 relay processes of the service (apps/customerflow-relay; the API with
+ * OUTBOX_RELAY=inprocess until that app exists) and of the hand-written relay, same batch size, each on a freshly
+ * seeded backlog. Order: service ×1, raw ×1, service ×2, raw ×2.
+ *
+ * Rows per second come from the rows' own marks: (rows published − rows in the first batch mark) / (last mark −
+ * first mark). That leaves process start-up (Nest boots in about a second, the raw relay in a tenth) out of the
+ * rate; the wall-clock rate including start-up is reported beside it. A run stops at BENCH_DRAIN_MAX_S; the rate
+ * is then over the rows drained so far and the run is marked partial.
+ */
+import { type BenchContext, SIDE_LABEL } from '../support/context';
+import { pendingOutboxRows, publishedSpan, seedOutbox } from '../support/database';
+import { rawEntry, rawEnv, serviceEnv, serviceRelayEntry, type Side, sleep, type Started, startNode, stop } from '../support/processes';
+import { ratio, round } from '../support/stats';
+
+interface DrainRun {
+  rowsPerSec: number | null;
+  wallRowsPerSec: number;
+  published: number;
+  seconds: number;
+  partial: boolean;
+  sinkMessages: number;
+}
+
+async function drain(ctx: BenchContext, side: Side, relays: number): Promise<DrainRun> {
+  const { config, progress, db, broker } = ctx;
+  const label = `outbox drain · ${SIDE_LABEL[side]} × ${relays}`;
+  progress.begin(`${label} · seeding ${config.drainRows} rows`);
+  await broker.purge();
+  await seedOutbox(db, config.drainRows, (done) => progress.update(`seeded ${done}`));
+  progress.begin(label);
+  const processes: Started[] = [];
+  const t0 = Date.now();
+  for (let i = 0; i < relays; i++) {
+    const port = config.port + 10 + i;
+    if (side === 'service') {
+      const { entry } = serviceRelayEntry(config);
+      processes.push(startNode(config, `drain-service-${relays}-${i}`, entry, serviceEnv(config, port, 'inprocess')));
+    } else {
+      processes.push(startNode(config, `drain-raw-${relays}-${i}`, rawEntry(config, 'relay-main'), rawEnv(config, port, 'inprocess')));
+    }
+  }
+  let pending = config.drainRows;
+  let partial = false;
+  try {
+    while (pending > 0) {
+      await sleep(500);
+      for (const p of processes) if (p.child.exitCode !== null) throw new Error(`${p.name} exited with ${p.child.exitCode}; see ${p.log}`);
+      pending = await pendingOutboxRows(db);
+      const elapsed = (Date.now() - t0) / 1000;
+      progress.update(`${config.drainRows - pending} published, ${pending} pending, ${elapsed.toFixed(0)} s`);
+      if (elapsed > config.drainMaxS) {
+        partial = true;
+        break;
+      }
+    }
+  } finally {
+    await Promise.all(processes.map((p) => stop(p)));
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const span = await publishedSpan(db);
+  const markSeconds = span.first && span.last ? (span.last.getTime() - span.first.getTime()) / 1000 : 0;
+  const rowsPerSec = markSeconds > 0 ? round((span.published - span.inFirstMark) / markSeconds, 0) : null;
+  if (partial) ctx.notes.push(`outbox drain (${SIDE_LABEL[side]} × ${relays}): stopped after ${config.drainMaxS} s with ${pending} rows pending`);
+  return { rowsPerSec, wallRowsPerSec: round(span.published / seconds, 0), published: span.published, seconds: round(seconds, 1), partial, sinkMessages: await broker.sinkDepth() };
+}
+
+export async function outboxDrainScenario(ctx: BenchContext) {
+  const relayProcess = serviceRelayEntry(ctx.config).kind;
+  if (relayProcess === 'customerflow-api') {
+    ctx.notes.push('outbox drain: dist/apps/customerflow-relay/src/main.js does not exist yet; the service side ran the API with OUTBOX_RELAY=inprocess as its relay process (the same OutboxRelay)');
+  }
+  const service1 = await drain(ctx, 'service', 1);
+  const raw1 = await drain(ctx, 'raw', 1);
+  const service2 = await drain(ctx, 'service', 2);
+  const raw2 = await drain(ctx, 'raw', 2);
+  await ctx.broker.purge();
+  return {
+    rowsPerSec: service1.rowsPerSec,
+    rawRowsPerSec: raw1.rowsPerSec,
+    ratio: ratio(service1.rowsPerSec, raw1.rowsPerSec),
+    twoRelays: { rowsPerSec: service2.rowsPerSec, rawRowsPerSec: raw2.rowsPerSec, ratio: ratio(service2.rowsPerSec, raw2.rowsPerSec) },
+    rows: ctx.config.drainRows,
+    batchSize: ctx.config.batchSize,
+    relayProcess: relayProcess === 'customerflow-relay' ? 'apps/customerflow-relay' : 'apps/customerflow-api with OUTBOX_RELAY=inprocess (relay app not built yet)',
+    runs: { service1, raw1, service2, raw2 },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The bench's knobs, all from the environment so a shorter or bigger run needs no code change. Load is only ever
+ * sent to 127.0.0.1; DATABASE_URL and AMQP_URL may point elsewhere, but the bench refuses a database named like
+ * the test databases, because it truncates every table it uses.
+ */
+import { resolve } from 'node:path';
+
+export interface BenchConfig {
+  /** The repository root (where dist/ and bench/ live). */
+  readonly root: string;
+  readonly databaseUrl: string;
+  readonly databaseName: string;
+  readonly amqpUrl: string;
+  /** A bench-only exchange, so other suites' subscribers never see the bench's events. */
+  readonly exchange: string;
+  /** A bench-only queue bound to `customer.#`, the subscriber every published event reaches. */
+  readonly sinkQueue: string;
+  readonly port: number;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly connections: number;
+  readonly customers: number;
+  readonly drainRows: number;
+  readonly drainMaxS: number;
+  readonly batchSize: number;
+  readonly pollMs: number;
+  readonly poolSize: number;
+  readonly latencyRate: number;
+  readonly latencyDurationS: number;
+  readonly profile: boolean;
+  readonly only: ReadonlySet<string> | null;
+  readonly logDir: string;
+  readonly resultsFile: string;
+}
+
+export const SCENARIOS = ['register', 'commitToConsumer', 'getById', 'list', 'outboxDrain'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const root = resolve(__dirname, '..', '..');
+  const databaseUrl = env.BENCH_DATABASE_URL ?? env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customerflow_bench';
+  const databaseName = new URL(databaseUrl).pathname.slice(1);
+  if (!databaseName || /^(test|customerflow_it|customerflow)$/i.test(databaseName)) {
+    throw new Error(`BENCH_DATABASE_URL must name a database of its own (got "${databaseName}"): the bench truncates its tables`);
+  }
+  const exchange = env.BENCH_EXCHANGE ?? 'customerflow.bench.events';
+  const only = env.BENCH_ONLY?.trim();
+  if (only) {
+    for (const name of only.split(',')) {
+      if (!(SCENARIOS as readonly string[]).includes(name.trim())) throw new Error(`BENCH_ONLY: unknown scenario "${name}" (one of ${SCENARIOS.join(', ')})`);
+    }
+  }
+  return {
+    root,
+    databaseUrl,
+    databaseName,
+    amqpUrl: env.BENCH_AMQP_URL ?? env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    exchange,
+    sinkQueue: `${exchange}.sink`,
+    port: int(env, 'BENCH_PORT', 3900),
+    durationS: int(env, 'BENCH_DURATION_S', 10),
+    warmupS: int(env, 'BENCH_WARMUP_S', 3),
+    connections: int(env, 'BENCH_CONNECTIONS', 64),
+    customers: int(env, 'BENCH_CUSTOMERS', 100_000),
+    drainRows: int(env, 'BENCH_DRAIN_ROWS', 100_000),
+    drainMaxS: int(env, 'BENCH_DRAIN_MAX_S', 120),
+    batchSize: int(env, 'BENCH_BATCH_SIZE', 100),
+    pollMs: int(env, 'BENCH_POLL_MS', 1000),
+    poolSize: int(env, 'BENCH_POOL_SIZE', 20),
+    latencyRate: int(env, 'BENCH_LATENCY_RATE', 100),
+    latencyDurationS: int(env, 'BENCH_LATENCY_DURATION_S', 10),
+    profile: env.BENCH_PROFILE === '1',
+    only: only ? new Set(only.split(',').map((s) => s.trim())) : null,
+    logDir: resolve(root, 'dist-bench', 'logs'),
+    resultsFile: resolve(root, env.BENCH_RESULTS ?? 'bench/results/latest.json'),
+  };
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new Error(`${name} must be a positive whole number (got "${raw}")`);
+  return Number(raw);
+}

@@ -1,0 +1,44 @@
+/** What every scenario gets, and the one way to run a side (service or raw floor) behind an HTTP port. */
+import type { Pool } from 'mysql2/promise';
+import type { BenchBroker } from './broker';
+import type { BenchConfig } from './config';
+import {
+  type NodeOptions, rawEntry, rawEnv, serviceApiEntry, serviceEnv, type Side, type Started, startNode, stop, waitForHttp,
+} from './processes';
+import type { Progress } from './progress';
+
+export interface BenchContext {
+  readonly config: BenchConfig;
+  readonly progress: Progress;
+  readonly db: Pool;
+  readonly broker: BenchBroker;
+  /** Remarks that end up in latest.json and the printed report. */
+  readonly notes: string[];
+}
+
+export const SIDE_LABEL: Record<Side, string> = { service: 'service', raw: 'raw floor' };
+
+/**
+ * Starts `side` on the bench port with its relay in process (as OUTBOX_RELAY=inprocess), waits until it answers,
+ * runs `work`, stops it. `profiled` preloads the profiling hook (service only; see profile-hook.ts).
+ */
+export async function withHttpSide<T>(
+  ctx: BenchContext,
+  side: Side,
+  label: string,
+  work: (started: Started) => Promise<T>,
+  profiled = false,
+): Promise<T> {
+  const { config } = ctx;
+  const options: NodeOptions = profiled ? { nodeArgs: ['-r', `${config.root}/dist-bench/support/profile-hook.js`], ipc: true } : {};
+  const started =
+    side === 'service'
+      ? startNode(config, `${label}-service`, serviceApiEntry(config), serviceEnv(config, config.port, 'inprocess'), options)
+      : startNode(config, `${label}-raw`, rawEntry(config, 'server'), rawEnv(config, config.port, 'inprocess'));
+  try {
+    await waitForHttp(started, config.port);
+    return await work(started);
+  } finally {
+    await stop(started);
+  }
+}

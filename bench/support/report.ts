@@ -1,0 +1,101 @@
+/** The results file's shape and the table printed at the end (also pasted into bench/README.md). */
+import type { Machine } from './machine';
+import type { ProfileSummary } from './profile-summary';
+
+type Num = number | null;
+
+interface HttpFigures {
+  rps: Num; p50Ms: Num; p99Ms: Num; errors: Num; rawRps: Num; rawP50Ms: Num; rawP99Ms: Num; rawErrors: Num; ratio: Num;
+  cpuMsPerRequest: Num; rawCpuMsPerRequest: Num;
+}
+
+export interface Results {
+  machine: string;
+  machineDetails: Machine;
+  date: string;
+  settings: Record<string, unknown>;
+  scenarios: {
+    register?: HttpFigures;
+    getById?: HttpFigures;
+    list?: HttpFigures & { serviceEndpoint: string };
+    outboxDrain?: {
+      rowsPerSec: Num; rawRowsPerSec: Num; ratio: Num;
+      twoRelays: { rowsPerSec: Num; rawRowsPerSec: Num; ratio: Num };
+      batchSize: number; rows: number; relayProcess: string;
+    };
+    commitToConsumer?: {
+      p50Ms: Num; p99Ms: Num; maxMs: Num; acknowledged: number; delivered: number;
+      fromOccurredAt: { p50Ms: Num; p99Ms: Num; maxMs: Num };
+      raw: { p50Ms: Num; p99Ms: Num; maxMs: Num };
+    };
+    memory?: { peakRssMb: number; sampledMaxRssMb: number; rawPeakRssMb: number };
+  };
+  /** BENCH_PROFILE=1: where the service's CPU went in an extra, profiled run of these scenarios. */
+  profiles: Record<string, ProfileSummary & { rps: number; file: string }>;
+  notes: string[];
+  elapsedS?: number;
+}
+
+export const TARGETS = {
+  register: 0.75,
+  getById: 0.5,
+  outboxDrain: 0.8,
+  commitToConsumerP50Ms: 5,
+  commitToConsumerP99Ms: 25,
+  peakRssMb: 250,
+};
+
+const f = (value: Num | undefined, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const pct = (value: Num | undefined) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`);
+const verdict = (ok: boolean | null) => (ok === null ? '–' : ok ? 'met' : 'MISSED');
+
+export function renderTable(results: Results): string {
+  const s = results.scenarios;
+  const rows: string[][] = [['scenario', 'CustomerFlow', 'raw floor', 'ratio', 'target', 'verdict']];
+  const http = (name: string, r: HttpFigures | undefined, target: number | null) => {
+    if (!r) return;
+    rows.push([
+      name,
+      r.rps === null ? 'not measured' : `${f(r.rps)} req/s, p50 ${f(r.p50Ms)} ms, p99 ${f(r.p99Ms)} ms, ${f(r.errors)} errors, ${f(r.cpuMsPerRequest, 2)} ms CPU/req`,
+      `${f(r.rawRps)} req/s, p50 ${f(r.rawP50Ms)} ms, p99 ${f(r.rawP99Ms)} ms, ${f(r.rawErrors)} errors, ${f(r.rawCpuMsPerRequest, 2)} ms CPU/req`,
+      pct(r.ratio),
+      target === null ? '–' : `≥ ${Math.round(target * 100)}%`,
+      target === null || r.ratio === null ? '–' : verdict(r.ratio >= target),
+    ]);
+  };
+  http('register (POST)', s.register, TARGETS.register);
+  http('get by id', s.getById, TARGETS.getById);
+  http('list page (limit 50, status)', s.list, null);
+  if (s.outboxDrain) {
+    const d = s.outboxDrain;
+    rows.push(['outbox drain, 1 relay', `${f(d.rowsPerSec)} rows/s`, `${f(d.rawRowsPerSec)} rows/s`, pct(d.ratio), `≥ ${TARGETS.outboxDrain * 100}%`, d.ratio === null ? '–' : verdict(d.ratio >= TARGETS.outboxDrain)]);
+    rows.push(['outbox drain, 2 relays', `${f(d.twoRelays.rowsPerSec)} rows/s`, `${f(d.twoRelays.rawRowsPerSec)} rows/s`, pct(d.twoRelays.ratio), `≥ ${TARGETS.outboxDrain * 100}%`, d.twoRelays.ratio === null ? '–' : verdict(d.twoRelays.ratio >= TARGETS.outboxDrain)]);
+  }
+  if (s.commitToConsumer) {
+    const c = s.commitToConsumer;
+    rows.push([
+      'commit-to-consumer, 100/s',
+      `p50 ${f(c.p50Ms, 1)} ms, p99 ${f(c.p99Ms, 1)} ms, max ${f(c.maxMs, 1)} ms`,
+      `p50 ${f(c.raw.p50Ms, 1)} ms, p99 ${f(c.raw.p99Ms, 1)} ms, max ${f(c.raw.maxMs, 1)} ms`,
+      '–',
+      `p50 < ${TARGETS.commitToConsumerP50Ms}, p99 < ${TARGETS.commitToConsumerP99Ms} ms`,
+      c.p50Ms === null ? '–' : verdict(c.p50Ms < TARGETS.commitToConsumerP50Ms && (c.p99Ms ?? Infinity) < TARGETS.commitToConsumerP99Ms),
+    ]);
+  }
+  if (s.memory) {
+    const m = s.memory;
+    rows.push(['memory (register run)', `peak RSS ${f(m.peakRssMb)} MB`, `peak RSS ${f(m.rawPeakRssMb)} MB`, '–', `< ${TARGETS.peakRssMb} MB`, verdict(m.peakRssMb < TARGETS.peakRssMb)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  const out = [
+    `CustomerFlow bench, ${results.date}`,
+    `machine: ${results.machine}`,
+    '',
+    line(rows[0]!),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.slice(1).map(line),
+  ];
+  if (results.notes.length > 0) out.push('', 'notes:', ...results.notes.map((n) => `- ${n}`));
+  return out.join('\n');
+}

@@ -1,0 +1,25 @@
+/** Percentiles of plain samples (nearest rank), for the latencies the bench measures itself. */
+export interface Summary {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  minMs: number;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  if (samples.length === 0) return { count: 0, p50Ms: NaN, p99Ms: NaN, maxMs: NaN, minMs: NaN };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return { count: sorted.length, p50Ms: round(at(50)), p99Ms: round(at(99)), maxMs: round(sorted.at(-1)!), minMs: round(sorted[0]!) };
+}
+
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export function ratio(service: number | null, raw: number | null): number | null {
+  if (service === null || raw === null || !Number.isFinite(service) || !Number.isFinite(raw) || raw === 0) return null;
+  return round(service / raw, 3);
+}

@@ -1,0 +1,184 @@
+/**
+ * The relay on the embedded default: SQLite (lease claim) and the in-memory transport, as `npm start` runs it with
+ * no configuration. The broker-side behaviour is covered by the integration suites against RabbitMQ and MariaDB.
+ */
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, toDb } from '@customerflow/platform';
+import { createOutboxClaim } from './claim/outbox-claim';
+import type { OutboxMessage } from './outbox-message';
+import { OutboxRelay } from './outbox-relay';
+import { OutboxSignal } from './outbox-signal';
+import { type DeliveredEvent, InMemoryTransport } from './transport/in-memory.transport';
+import { TransportUnavailableError } from './transport/outbox.transport';
+
+Logger.overrideLogger(false);
+
+interface Row {
+  readonly customerId: string;
+  readonly version: number;
+  readonly type?: string;
+}
+
+async function insert(dataSource: Pick<DataSource, 'query'>, rows: readonly Row[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const row of rows) {
+    const id = randomUUID();
+    const type = row.type ?? (row.version === 1 ? 'customerflow.customer.registered.v1' : 'customerflow.customer.updated.v1');
+    const payload = JSON.stringify({ specversion: '1.0', id, type, subject: row.customerId, sequence: String(row.version) });
+    const now = toDb(new Date());
+    await dataSource.query(
+      `INSERT INTO outbox_messages (id, aggregatetype, aggregateid, type, payload, headers, occurred_at, available_at)
+       VALUES (?, 'customer', ?, ?, ?, ?, ?, ?)`,
+      [id, row.customerId, type, payload, JSON.stringify({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }), now, now],
+    );
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** A transport that is down until told otherwise, then delivers through the in-memory one. */
+class FlakyTransport extends InMemoryTransport {
+  down = true;
+  override async publish(message: OutboxMessage): Promise<void> {
+    if (this.down) throw new TransportUnavailableError('broker down');
+    return super.publish(message);
+  }
+}
+
+describe('OutboxRelay on SQLite with the in-memory transport', () => {
+  let dataSource: DataSource;
+  let transport: InMemoryTransport;
+  let delivered: DeliveredEvent[];
+  let relay: OutboxRelay;
+
+  async function relayWith(t: InMemoryTransport, maxAttempts = 3): Promise<OutboxRelay> {
+    const claim = await createOutboxClaim(dataSource, { mode: 'auto', leaseMs: 30_000 });
+    return new OutboxRelay(claim, t, { batchSize: 10, pollMs: 60_000, maxAttempts, rowBackoff: { baseMs: 50, maxMs: 200, jitter: 0 } });
+  }
+
+  beforeEach(async () => {
+    dataSource = new DataSource(dataSourceOptions({ kind: 'sqlite', url: 'sqlite::memory:', file: ':memory:' }));
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    transport = new InMemoryTransport();
+    delivered = [];
+    transport.subscribe('customer.#', (event) => {
+      delivered.push(event);
+    });
+    relay = await relayWith(transport);
+  });
+
+  afterEach(async () => {
+    await relay.stop();
+    await dataSource.destroy();
+  });
+
+  it('uses the lease claim on SQLite', () => {
+    expect(relay.claimMode).toBe('lease');
+  });
+
+  it('delivers every row once, each customer in order, with the AMQP-style properties', async () => {
+    const ids = await insert(dataSource, [
+      { customerId: '1', version: 1 }, { customerId: '2', version: 1 }, { customerId: '1', version: 2 },
+      ...Array.from({ length: 20 }, (_, i) => ({ customerId: '3', version: i + 1 })),
+    ]);
+
+    while ((await relay.relayBatch()).claimed > 0);
+
+    expect(delivered.map((e) => e.messageId).sort()).toEqual([...ids].sort());
+    expect(delivered.filter((e) => (e.event as { subject: string }).subject === '3').map((e) => (e.event as { sequence: string }).sequence))
+      .toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    expect(delivered[0]).toMatchObject({
+      routingKey: 'customer.registered', messageId: ids[0], contentType: 'application/cloudevents+json',
+      type: 'customerflow.customer.registered.v1', headers: { traceparent: expect.stringMatching(/^00-/) },
+    });
+    const [counts] = await dataSource.query('SELECT COUNT(published_at) AS published, COUNT(lease_owner) AS leased FROM outbox_messages');
+    expect(counts).toEqual({ published: 23, leased: 0 });
+  });
+
+  it('delivers only to subscribers whose pattern matches, and survives a failing subscriber', async () => {
+    const erased: string[] = [];
+    transport.subscribe('*.erased', () => {
+      throw new Error('subscriber bug');
+    });
+    transport.subscribe('customer.erased', (event) => {
+      erased.push(event.messageId);
+    });
+    const [, erasure] = await insert(dataSource, [{ customerId: '1', version: 1 }, { customerId: '1', version: 2, type: 'customerflow.customer.erased.v1' }]);
+
+    expect(await relay.relayBatch()).toMatchObject({ published: 2, failed: 0 });
+    expect(erased).toEqual([erasure]);
+    expect(delivered).toHaveLength(2);
+  });
+
+  it('runs right after a wake-up, and a wake-up during a run brings exactly one more run', async () => {
+    const signal = new OutboxSignal();
+    relay.start(signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ids = await insert(dataSource, [{ customerId: '1', version: 1 }]);
+    signal.wake();
+    const more = await insert(dataSource, [{ customerId: '1', version: 2 }]);
+    signal.wake();
+    signal.wake();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(delivered.map((e) => e.messageId)).toEqual([...ids, ...more]);
+  });
+
+  it('dead-letters a row after the last attempt, holding its customer back until then', async () => {
+    const [broken, next] = await insert(dataSource, [
+      { customerId: '1', version: 1, type: 'not a customerflow type' },
+      { customerId: '1', version: 2 },
+    ]);
+    const attempts = async () => (await dataSource.query('SELECT attempts, dead_lettered_at FROM outbox_messages WHERE id = ?', [broken]))[0];
+
+    expect(await relay.relayBatch()).toMatchObject({ failed: 1, published: 0 });
+    expect(await attempts()).toMatchObject({ attempts: 1, dead_lettered_at: null });
+    expect(await relay.relayBatch()).toMatchObject({ claimed: 1, deferred: 1, published: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await relay.relayBatch()).toMatchObject({ failed: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 110));
+    expect(await relay.relayBatch()).toMatchObject({ failed: 1 });
+    expect((await attempts()).dead_lettered_at).not.toBeNull();
+    expect(await relay.relayBatch()).toMatchObject({ published: 1 });
+    expect(delivered.map((e) => e.messageId)).toEqual([next]);
+  });
+
+  it('never publishes a row of a unit of work that has not committed on the shared SQLite connection', async () => {
+    const unitOfWork = dataSource.createQueryRunner();
+    await unitOfWork.startTransaction();
+    await insert(unitOfWork, [{ customerId: '1', version: 1 }]);
+
+    const batch = relay.relayBatch();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(delivered).toEqual([]);
+    await unitOfWork.rollbackTransaction();
+
+    expect(await batch).toMatchObject({ claimed: 0 });
+    expect(delivered).toEqual([]);
+    const [{ count }] = await dataSource.query('SELECT COUNT(*) AS count FROM outbox_messages');
+    expect(count).toBe(0);
+  });
+
+  it('spends no attempts while the transport is unavailable, and delivers once it is back', async () => {
+    const flaky = new FlakyTransport();
+    const seen: string[] = [];
+    flaky.subscribe('#', (event) => {
+      seen.push(event.messageId);
+    });
+    await relay.stop();
+    relay = await relayWith(flaky);
+    const ids = await insert(dataSource, [{ customerId: '1', version: 1 }, { customerId: '2', version: 1 }]);
+
+    const report = await relay.relayBatch();
+    expect(report.unavailable).toBeInstanceOf(TransportUnavailableError);
+    expect(report).toMatchObject({ published: 0, failed: 0 });
+    const [state] = await dataSource.query('SELECT SUM(attempts) AS attempts, COUNT(lease_owner) AS leased FROM outbox_messages');
+    expect(state).toEqual({ attempts: 0, leased: 0 });
+
+    flaky.down = false;
+    expect(await relay.relayBatch()).toMatchObject({ published: 2 });
+    expect(seen.sort()).toEqual([...ids].sort());
+  });
+});
