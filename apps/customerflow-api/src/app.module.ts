@@ -13,6 +13,7 @@ import { OutboxModule } from '@customerflow/outbox';
 import {
   AppConfig, ConfigModule, createValidationPipe, DatabaseModule, IdempotencyInterceptor, ProblemDetailsFilter,
 } from '@customerflow/platform';
+import { AdminModule } from './admin/admin.module';
 import { DeactivateCustomerController } from './customers/deactivate-customer/deactivate-customer.controller';
 import { EraseCustomerController } from './customers/erase-customer/erase-customer.controller';
 import { GetCustomerController } from './customers/get-customer/get-customer.controller';
@@ -38,6 +39,7 @@ export class AppModule {
         DatabaseModule.forRoot({ entities: customerOrmEntities }),
         OutboxModule,
         CustomersModule,
+        AdminModule,
       ],
       controllers: [
         RegisterCustomerController,

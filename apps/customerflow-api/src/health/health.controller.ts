@@ -1,11 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { BrokerHealthIndicator } from '@customerflow/outbox';
 import { ApiProblemResponses } from '../api-responses.decorators';
 
 /**
  * Kubernetes probes. Liveness says only that the process answers (restarting it would not fix a database outage);
- * readiness says whether it can serve writes, so a replica whose database is gone leaves the load balancer.
+ * readiness says whether it can serve writes, so a replica whose database is gone leaves the load balancer. The
+ * broker is reported but only as degraded: writes never need it (the outbox holds events until it is back).
  */
 @ApiTags('health')
 @Controller('health')
@@ -13,6 +15,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly broker: BrokerHealthIndicator,
   ) {}
 
   @Get('live')
@@ -26,6 +29,9 @@ export class HealthController {
   @ApiProblemResponses({ status: 503, description: 'Not ready: the database cannot be reached', headers: {} })
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.database.pingCheck('database').withTimeout(1500)]);
+    return this.health.check([
+      () => this.database.pingCheck('database').withTimeout(1500),
+      () => this.broker.isHealthy('broker', { whenUnavailable: 'degraded' }),
+    ]);
   }
 }
