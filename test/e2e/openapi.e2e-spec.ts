@@ -4,6 +4,7 @@
  * the declared body schema and headers. The last test lists the declared responses no test produced, so a status
  * that the code can no longer return is noticed too. Runs on SQLite and on MariaDB.
  */
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { aRegistration } from '../support/customer-bodies';
 import { OpenApiContract, type OpenApiDocument } from '../support/openapi-contract';
@@ -254,8 +255,25 @@ describe('real responses match the OpenAPI document', () => {
     expect(() => new OpenApiContract(threeZero)).toThrow(/exclusiveMinimum must be number/);
   });
 
-  it('produced every declared response of the customer and health endpoints, but for a database outage (503)', () => {
-    const unseen = contract.unseen().filter((key) => / \/(v1\/customers|health)/.test(key) && !key.endsWith(' 503'));
+  it('the outbox admin endpoints and the AsyncAPI document', async () => {
+    await aCustomer();
+    expect((await call('GET', '/v1/admin/outbox/stats')).body).toMatchObject({ pending: expect.any(Number), deadLetters: 0 });
+    expect((await call('GET', '/v1/admin/outbox/dead-letters?limit=0')).status).toBe(400);
+    expect((await call('POST', '/v1/admin/outbox/dead-letters/not-a-uuid/requeue')).status).toBe(400);
+    expect((await call('POST', `/v1/admin/outbox/dead-letters/${randomUUID()}/requeue`)).status).toBe(404);
+    const [row] = await t.dataSource.query('SELECT id FROM outbox_messages ORDER BY position DESC LIMIT 1');
+    expect((await call('POST', `/v1/admin/outbox/dead-letters/${row.id}/requeue`)).status).toBe(409);
+    await t.dataSource.query('UPDATE outbox_messages SET dead_lettered_at = occurred_at, attempts = 20, last_error = ? WHERE id = ?', ['simulated', row.id]);
+    const deadLetters = await call('GET', '/v1/admin/outbox/dead-letters?limit=5');
+    expect(deadLetters.body.items.map((item: { id: string }) => item.id)).toContain(row.id);
+    expect((await call('POST', `/v1/admin/outbox/dead-letters/${row.id}/requeue`)).status).toBe(204);
+    const asyncApi = await call('GET', '/asyncapi.json');
+    expect(asyncApi.status).toBe(200);
+    expect(asyncApi.body.asyncapi).toBe('3.0.0');
+  });
+
+  it('produced every declared response of the customer, admin, contract and health endpoints, but for a database outage (503)', () => {
+    const unseen = contract.unseen().filter((key) => / \/(v1\/customers|v1\/admin|asyncapi|health)/.test(key) && !key.endsWith(' 503'));
     expect(unseen).toEqual([]);
   });
 });

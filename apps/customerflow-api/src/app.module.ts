@@ -14,6 +14,7 @@ import {
   AppConfig, ConfigModule, createValidationPipe, DatabaseModule, IdempotencyInterceptor, ProblemDetailsFilter,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
+import { AsyncApiController } from './contracts/asyncapi.controller';
 import { DeactivateCustomerController } from './customers/deactivate-customer/deactivate-customer.controller';
 import { EraseCustomerController } from './customers/erase-customer/erase-customer.controller';
 import { GetCustomerController } from './customers/get-customer/get-customer.controller';
@@ -50,6 +51,7 @@ export class AppModule {
         ReactivateCustomerController,
         EraseCustomerController,
         HealthController,
+        AsyncApiController,
       ],
       providers: [
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },

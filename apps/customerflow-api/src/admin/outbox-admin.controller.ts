@@ -2,6 +2,8 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type DeadLetterView, OutboxAdmin, type OutboxStats } from '@customerflow/outbox';
 import { ProblemException } from '@customerflow/platform';
+import { ApiProblemResponses } from '../api-responses.decorators';
+import { DeadLettersResponse, OutboxStatsResponse } from './outbox-admin.responses';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_LIMIT = 50;
@@ -17,14 +19,16 @@ export class OutboxAdminController {
   constructor(private readonly outbox: OutboxAdmin) {}
 
   @Get('stats')
-  @ApiOkResponse({ description: 'pending, inFlight, deadLetters, oldestPendingAgeMs, publishedLastMinute' })
+  @ApiOkResponse({ type: OutboxStatsResponse })
+  @ApiProblemResponses(503)
   stats(): Promise<OutboxStats> {
     return this.outbox.stats();
   }
 
   @Get('dead-letters')
   @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
-  @ApiOkResponse({ description: '{ items: [{ id, type, aggregateId, attempts, lastError, occurredAt, deadLetteredAt }] } in commit order' })
+  @ApiOkResponse({ type: DeadLettersResponse, description: 'Dead letters in commit order' })
+  @ApiProblemResponses({ status: 400, description: 'limit is not 1..500' }, 503)
   async deadLetters(@Query('limit') limit?: string): Promise<{ items: DeadLetterView[] }> {
     return { items: await this.outbox.deadLetters(parseLimit(limit)) };
   }
@@ -32,6 +36,7 @@ export class OutboxAdminController {
   @Post('dead-letters/:id/requeue')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Requeued: attempts reset, due now' })
+  @ApiProblemResponses({ status: 400, description: 'The id is not a UUID' }, { status: 404, description: 'No outbox event has this id' }, { status: 409, description: 'The event is not dead-lettered' }, 503)
   async requeue(@Param('id') id: string): Promise<void> {
     if (!UUID.test(id)) {
       throw ProblemException.badRequest(`The event id must be a UUID (got ${JSON.stringify(id)}).`);
