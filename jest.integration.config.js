@@ -6,4 +6,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/integration-global-setup.ts',
   setupFiles: ['<rootDir>/test/support/integration-env.ts'],
   testTimeout: 120000,
+  // SQLite-only checks (query plans of the embedded default) belong to `npm test` alone.
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, 'sqlite-'],
 };

@@ -6,7 +6,6 @@
  */
 import type { Response } from 'supertest';
 import { aRegistration, aValidCpf } from '../support/customer-bodies';
-import { listCustomersSql } from '../../libs/customers/src/application/queries/list-customers/list-sql';
 import { insertCustomers, type SeedCustomer } from '../support/customer-seed';
 import { cleanDatabase } from '../support/database-cleaner';
 import { isIntegration, startTestApp, type TestApp } from '../support/test-app';
@@ -453,21 +452,5 @@ describe('GET /v1/customers/{id}: conditional GET', () => {
   it.each(['abc', '"1', '1', '"x"'])('answers a malformed If-None-Match %j with 400', async (ifNoneMatch) => {
     const customer = await register();
     expectProblem(await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', ifNoneMatch), 400, 'invalid-precondition');
-  });
-});
-
-// MariaDB's plans are checked at 100,000 rows by the integration suite; here SQLite's, for the shapes that page most.
-(isIntegration ? describe.skip : describe)('SQLite query plans', () => {
-  it.each(['-createdAt', 'createdAt', 'name', '-name'] as const)('sort=%s, with and without a status filter, walks an index in order', async (sort) => {
-    for (const status of [null, 'inactive'] as const) {
-      const { sql, parameters } = listCustomersSql(
-        { status, email: null, document: null, namePrefix: null, createdFrom: null, createdTo: null, sort, limit: 20, after: null },
-        21,
-      );
-      const plan: Array<{ detail: string }> = await t.dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, parameters as unknown[]);
-      const details = plan.map((step) => step.detail).join('; ');
-      expect(details).toMatch(/USING (COVERING )?INDEX ix_customers_/);
-      expect(details).not.toContain('TEMP B-TREE'); // no sort of the whole table for one page
-    }
   });
 });
