@@ -286,3 +286,16 @@ describe('GET /v1/customers/{id}', () => {
     }
   });
 });
+
+describe('GET /metrics', () => {
+  it('exposes the outbox backlog and host metrics to Prometheus', async () => {
+    await register();
+    const [{ pending }] = await t.dataSource.query('SELECT COUNT(*) AS pending FROM outbox_messages WHERE published_at IS NULL AND dead_lettered_at IS NULL');
+    const response = await t.http().get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.text).toMatch(new RegExp(`^customerflow_outbox_pending(\\{[^}]*\\})? ${Number(pending)}$`, 'm'));
+    expect(response.text).toMatch(/^customerflow_outbox_dead_letters(\{[^}]*\})? 0$/m);
+    expect(response.text).toMatch(/^process_cpu_utilization/m); // host metrics through nestjs-otel
+  });
+});

@@ -7,6 +7,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
+import { OpenTelemetryModule } from 'nestjs-otel';
 import { LoggerModule } from 'nestjs-pino';
 import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
 import { OutboxModule } from '@customerflow/outbox';
@@ -23,6 +24,8 @@ import { ReactivateCustomerController } from './customers/reactivate-customer/re
 import { RegisterCustomerController } from './customers/register-customer/register-customer.controller';
 import { UpdateCustomerController } from './customers/update-customer/update-customer.controller';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './observability/metrics.controller';
+import { OutboxMetrics } from './observability/outbox-metrics';
 
 @Module({})
 export class AppModule {
@@ -34,6 +37,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: { level: config.logLevel, autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace' },
         }),
+        OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
         ScheduleModule.forRoot(),
         TerminusModule,
         CqrsModule.forRoot(),
@@ -52,8 +56,10 @@ export class AppModule {
         EraseCustomerController,
         HealthController,
         AsyncApiController,
+        MetricsController,
       ],
       providers: [
+        OutboxMetrics,
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },

@@ -16,3 +16,4 @@ export * from './http/validation';
 export * from './idempotency/idempotency.interceptor';
 export * from './idempotency/idempotency.store';
 export * from './idempotency/idempotent.decorator';
+export * from './observability/prometheus';
