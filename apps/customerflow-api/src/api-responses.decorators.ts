@@ -55,7 +55,7 @@ const DEFAULT_DESCRIPTIONS = {
   415: 'The body is not JSON',
   422: 'The Idempotency-Key was already used with a different request',
   428: 'If-Match is required',
-  503: 'The database cannot be reached; retry after Retry-After seconds',
+  503: 'The database cannot be reached, or customer changes are paused by the customer-writes feature flag; retry after Retry-After seconds',
 } as const;
 
 export type ProblemStatus = keyof typeof DEFAULT_DESCRIPTIONS;

@@ -3,7 +3,7 @@
  * (controllers, the one problem+json filter, validation, idempotency).
  */
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
@@ -12,10 +12,11 @@ import { LoggerModule } from 'nestjs-pino';
 import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
 import { OutboxModule } from '@customerflow/outbox';
 import {
-  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, IdempotencyInterceptor, ProblemDetailsFilter,
+  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, FeatureFlagsModule, IdempotencyInterceptor, ProblemDetailsFilter,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
 import { AsyncApiController } from './contracts/asyncapi.controller';
+import { CustomerWritesGuard } from './customers/pausable-write';
 import { DeactivateCustomerController } from './customers/deactivate-customer/deactivate-customer.controller';
 import { EraseCustomerController } from './customers/erase-customer/erase-customer.controller';
 import { GetCustomerController } from './customers/get-customer/get-customer.controller';
@@ -34,6 +35,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        FeatureFlagsModule.forRoot(),
         LoggerModule.forRoot({
           pinoHttp: { level: config.logLevel, autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace' },
         }),
@@ -62,6 +64,7 @@ export class AppModule {
         OutboxMetrics,
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_GUARD, useClass: CustomerWritesGuard },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
       ],
     };

@@ -17,3 +17,4 @@ export * from './idempotency/idempotency.interceptor';
 export * from './idempotency/idempotency.store';
 export * from './idempotency/idempotent.decorator';
 export * from './observability/prometheus';
+export * from './feature-flags/feature-flags';

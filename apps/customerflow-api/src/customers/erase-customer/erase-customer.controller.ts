@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { EraseCustomerCommand } from '@customerflow/customers';
 import { ApiProblemResponses } from '../../api-responses.decorators';
+import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedVersion } from '../customer-http';
 
 @ApiTags('customers')
@@ -10,6 +11,7 @@ import { CUSTOMERS_PATH, expectedVersion } from '../customer-http';
 export class EraseCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @PausableWrite()
   @Delete(':id')
   @HttpCode(204)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { ReactivateCustomerCommand } from '@customerflow/customers';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
+import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 
@@ -13,6 +14,7 @@ import { CustomerResponse } from '../customer.response';
 export class ReactivateCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @PausableWrite()
   @Post(':id/reactivate')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })

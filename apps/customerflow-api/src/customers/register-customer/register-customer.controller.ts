@@ -6,6 +6,7 @@ import type { CustomerRepresentation } from '@customerflow/contracts';
 import { RegisterCustomerCommand } from '@customerflow/customers';
 import { Idempotent } from '@customerflow/platform';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER, IDEMPOTENT_REPLAYED_HEADER, LOCATION_HEADER } from '../../api-responses.decorators';
+import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 import { RegisterCustomerRequest } from './register-customer.request';
@@ -15,6 +16,7 @@ import { RegisterCustomerRequest } from './register-customer.request';
 export class RegisterCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @PausableWrite()
   @Post()
   @Idempotent()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body replays the first response for 24 h' })

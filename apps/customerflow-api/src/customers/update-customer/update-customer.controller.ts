@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { UpdateCustomerCommand } from '@customerflow/customers';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
+import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 import { UpdateCustomerRequest } from './update-customer.request';
@@ -14,6 +15,7 @@ import { UpdateCustomerRequest } from './update-customer.request';
 export class UpdateCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @PausableWrite()
   @Patch(':id')
   @ApiConsumes('application/merge-patch+json', 'application/json')
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the customer as read; missing → 428, stale → 412' })
