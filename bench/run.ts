@@ -113,6 +113,7 @@ async function patiently<T>(progress: Progress, what: string, open: () => Promis
  * fault suite does both on a shared machine), runs it once more after a pause. A second failure becomes a note.
  */
 async function guarded<T>(ctx: BenchContext, name: string, scenario: () => Promise<T>): Promise<T | null> {
+  let firstDisturbance = '';
   for (let attempt = 1; ; attempt++) {
     const drops = ctx.broker.drops;
     const uptimeBefore = await serverUptimeS(ctx.db).catch(() => null);
@@ -128,7 +129,11 @@ async function guarded<T>(ctx: BenchContext, name: string, scenario: () => Promi
     } catch (error) {
       disturbance = `failed: ${((error as Error).message ?? String(error)).split('\n')[0]}`;
     }
-    if (disturbance === null) return result;
+    if (disturbance === null) {
+      if (attempt > 1) ctx.notes.push(`${name}: ran twice; the first run was disturbed (${firstDisturbance})`);
+      return result;
+    }
+    firstDisturbance = disturbance;
     if (attempt >= 2) {
       ctx.notes.push(`${name}: ${disturbance}, twice (another suite restarting the broker or the database?)${result ? '; figures kept, treat them with care' : ''}`);
       return result;

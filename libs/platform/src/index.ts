@@ -18,3 +18,4 @@ export * from './idempotency/idempotency.store';
 export * from './idempotency/idempotent.decorator';
 export * from './observability/prometheus';
 export * from './feature-flags/feature-flags';
+export * from './database/database-resilience';

@@ -15,6 +15,7 @@ import { InTransactionEventBus } from '../events/in-transaction-event-bus';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
+import { DatabaseResilience } from './database-resilience';
 import { HiloIdGenerator } from './ids/hilo-id-generator';
 import { AutoIncrementIdGenerator, IdGenerator } from './ids/id-generator';
 import { ReadDatabase } from './read-database';
@@ -66,22 +67,23 @@ export class DatabaseModule {
         }),
       ],
       providers: [
+        { provide: DatabaseResilience, useFactory: () => new DatabaseResilience() },
         UnitOfWork,
         InTransactionEventBus,
         IdempotencyStore,
         IdempotencyInterceptor,
         {
           provide: ReadDatabase,
-          inject: [AppConfig, getDataSourceToken()],
-          useFactory: async (config: AppConfig, primary: DataSource) => {
+          inject: [AppConfig, getDataSourceToken(), DatabaseResilience],
+          useFactory: async (config: AppConfig, primary: DataSource, resilience: DatabaseResilience) => {
             // SQLite: a second connection on the same file (WAL) so queries never see a write in progress;
             // only `sqlite::memory:` must share the one connection, as another would open an empty database.
             const sameDatabase = config.readDatabase.url === config.database.url;
-            if (sameDatabase && (config.database.kind === 'mysql' || config.database.file === ':memory:')) return new ReadDatabase(primary);
+            if (sameDatabase && (config.database.kind === 'mysql' || config.database.file === ':memory:')) return new ReadDatabase(primary, resilience);
             const replica = new DataSource(dataSourceOptions(config.readDatabase, { poolSize: 20 }));
             await replica.initialize();
             if (!sameDatabase) new Logger('DatabaseModule').log('queries use the read connection DATABASE_READ_URL');
-            return new ReadDatabase(replica);
+            return new ReadDatabase(replica, new DatabaseResilience()); // its own breaker: a lost replica must not stop writes
           },
         },
         {

@@ -12,10 +12,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, retry, TaskCancelledError } from 'cockatiel';
 import { ClsService } from 'nestjs-cls';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { DatabaseResilience } from './database-resilience';
 import { dialectOf, isTransientConcurrencyError } from './sql-dialect';
 
 export const UNIT_OF_WORK_MAX_ATTEMPTS = 4;
@@ -38,6 +39,7 @@ export class UnitOfWork {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService,
     @InjectDataSource() dataSource: DataSource,
+    private readonly resilience: DatabaseResilience,
   ) {
     this.sqliteQueue = dialectOf(dataSource) === 'sqlite' ? Promise.resolve() : null;
     this.retryOnTransientConflict.onRetry(({ attempt }) => this.logger.warn(`transient lock conflict, retrying unit of work (attempt ${attempt + 1})`));
@@ -56,7 +58,7 @@ export class UnitOfWork {
   run<T>(work: () => Promise<T>): Promise<T> {
     if (!this.cls.isActive()) return this.cls.run(() => this.run(work));
     if (this.txHost.isTransactionActive()) return work();
-    return this.retryOnTransientConflict.execute(() => this.attempt(work));
+    return this.resilience.execute((answered) => this.retryOnTransientConflict.execute(() => this.attempt(work, answered)));
   }
 
   /** Defers `hook` until the enclosing unit of work has committed; runs it at once outside one. Never after a rollback. */
@@ -66,16 +68,23 @@ export class UnitOfWork {
     else hook();
   }
 
-  private attempt<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.sqliteQueue) return this.transaction(work, { isolationLevel: 'READ COMMITTED' });
-    const turn = this.sqliteQueue.then(() => this.transaction(work, {}));
+  /** `answered` fires when the caller already got a timeout: the work must then roll back, not commit. */
+  private attempt<T>(work: () => Promise<T>, answered: AbortSignal): Promise<T> {
+    if (!this.sqliteQueue) return this.transaction(work, answered, { isolationLevel: 'READ COMMITTED' });
+    const turn = this.sqliteQueue.then(() => this.transaction(work, answered, {}));
     this.sqliteQueue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async transaction<T>(work: () => Promise<T>, options: { isolationLevel?: 'READ COMMITTED' }): Promise<T> {
+  private async transaction<T>(work: () => Promise<T>, answered: AbortSignal, options: { isolationLevel?: 'READ COMMITTED' }): Promise<T> {
     const hooks: AfterCommit[] = [];
-    const result = await this.afterCommitHooks.run(hooks, () => this.txHost.withTransaction(options as never, work));
+    const unlessAnswered = async (): Promise<T> => {
+      if (answered.aborted) throw new TaskCancelledError('the caller was answered with a timeout');
+      const result = await work();
+      if (answered.aborted) throw new TaskCancelledError('the caller was answered with a timeout; rolling back');
+      return result;
+    };
+    const result = await this.afterCommitHooks.run(hooks, () => this.txHost.withTransaction(options as never, unlessAnswered));
     for (const hook of hooks) {
       try {
         hook();

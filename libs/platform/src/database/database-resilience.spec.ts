@@ -1,0 +1,35 @@
+import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
+import { DatabaseResilience } from './database-resilience';
+
+const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+
+describe('DatabaseResilience', () => {
+  it('answers a hung call with a timeout and signals the call to give up', async () => {
+    const resilience = new DatabaseResilience({ timeoutMs: 20, failuresToOpen: 5, halfOpenAfterMs: 1000 });
+    let signal!: AbortSignal;
+    const call = resilience.execute((s) => {
+      signal = s;
+      return new Promise(() => undefined);
+    });
+    await expect(call).rejects.toBeInstanceOf(TaskCancelledError);
+    expect(signal.aborted).toBe(true);
+  });
+
+  it('opens after consecutive connection failures, fails fast, and closes after a successful trial', async () => {
+    const resilience = new DatabaseResilience({ timeoutMs: 1000, failuresToOpen: 3, halfOpenAfterMs: 50 });
+    for (let i = 0; i < 3; i++) await expect(resilience.execute(() => Promise.reject(refused()))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    let called = false;
+    await expect(resilience.execute(async () => (called = true))).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(called).toBe(false);
+    await new Promise((r) => setTimeout(r, 60));
+    await expect(resilience.execute(async () => 'ok')).resolves.toBe('ok');
+    await expect(resilience.execute(async () => 'still ok')).resolves.toBe('still ok');
+  });
+
+  it('does not count business errors such as a unique-key clash', async () => {
+    const resilience = new DatabaseResilience({ timeoutMs: 1000, failuresToOpen: 2, halfOpenAfterMs: 10_000 });
+    const clash = Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' });
+    for (let i = 0; i < 5; i++) await expect(resilience.execute(() => Promise.reject(clash))).rejects.toBe(clash);
+    await expect(resilience.execute(async () => 'ok')).resolves.toBe('ok');
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Resilience policies for the service's own calls to the database (cockatiel):
+ * - a timeout, so a hung database gives the client a 503 instead of a request that never ends; a unit of work
+ *   that times out is rolled back when it reaches its end instead of committing behind the client's back;
+ * - a circuit breaker, so after consecutive connection failures requests fail fast with 503 for a moment instead
+ *   of piling onto a database that is coming back; it lets one trial call through to close again.
+ * Both errors become 503 + Retry-After in the problem filter.
+ */
+import {
+  circuitBreaker, ConsecutiveBreaker, type ICancellationContext, handleWhen, TaskCancelledError, timeout, TimeoutStrategy, wrap,
+} from 'cockatiel';
+import { isDatabaseUnavailable } from './sql-dialect';
+
+export interface DatabaseResilienceOptions {
+  readonly timeoutMs: number;
+  /** Consecutive unavailable/timeout failures that open the breaker. */
+  readonly failuresToOpen: number;
+  /** How long the breaker stays open before letting a trial call through. */
+  readonly halfOpenAfterMs: number;
+}
+
+export const DEFAULT_DATABASE_RESILIENCE: DatabaseResilienceOptions = { timeoutMs: 10_000, failuresToOpen: 5, halfOpenAfterMs: 2_000 };
+
+export class DatabaseResilience {
+  private readonly policy;
+
+  constructor(options: DatabaseResilienceOptions = DEFAULT_DATABASE_RESILIENCE) {
+    const breaker = circuitBreaker(handleWhen((e) => isDatabaseUnavailable(e) || e instanceof TaskCancelledError), {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.failuresToOpen),
+    });
+    this.policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+  }
+
+  /** Runs `call`; it receives an AbortSignal that fires when the caller has been answered with a timeout. */
+  execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.policy.execute((context: ICancellationContext) => call(context.signal));
+  }
+}
