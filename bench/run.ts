@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       if (out) {
         results.scenarios.register = out.register;
         results.scenarios.memory = out.memory;
-        if (out.profile) results.profiles.register = out.profile;
+        Object.assign(results.profiles, out.profiles);
       }
     }
     if (wants('commitToConsumer')) {
@@ -71,9 +71,9 @@ async function main(): Promise<void> {
       if (seeded && wants('getById')) {
         const out = await guarded(ctx, 'get by id', () => getByIdScenario(ctx));
         if (out) {
-          const { profile, ...getById } = out;
+          const { profiles, ...getById } = out;
           results.scenarios.getById = getById;
-          if (profile) results.profiles.getById = profile;
+          Object.assign(results.profiles, profiles);
         }
       }
       if (seeded && wants('list')) results.scenarios.list = (await guarded(ctx, 'list', () => listScenario(ctx))) ?? undefined;
@@ -89,7 +89,9 @@ async function main(): Promise<void> {
   mkdirSync(dirname(config.resultsFile), { recursive: true });
   writeFileSync(config.resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   for (const [name, profile] of Object.entries(results.profiles)) {
-    process.stdout.write(`\nwhere the service's CPU went, ${name} (profiled run: ${profile.rps} req/s; ${profile.file}):\n${formatProfile(profile)}\n`);
+    process.stdout.write(
+      `\nwhere the CPU went, ${name} (profiled run: ${profile.rps} req/s, ${profile.cpuMsPerRequest} ms CPU/req; ${profile.file}):\n${formatProfile(profile)}\n`,
+    );
   }
   process.stdout.write(`\n${renderTable(results)}\nwritten: ${config.resultsFile}\n`);
 }

@@ -11,7 +11,7 @@ import { type BenchContext, SIDE_LABEL, withHttpSide } from '../support/context'
 import { prng } from '../support/customers-data';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import type { Side } from '../support/processes';
-import { summarizeProfile } from '../support/profile-summary';
+import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
 import { ratio } from '../support/stats';
 
 export const LIST_PATH = '/v1/customers?status=active&limit=50&sort=-createdAt';
@@ -64,12 +64,16 @@ async function loadSide(
   );
 }
 
-/** BENCH_PROFILE=1: one more service run, profiled, after the measured ones. */
-async function profiledRun(ctx: BenchContext, scenario: string, probePath: string, requests: () => autocannon.RequestSpec[]) {
-  if (!ctx.config.profile) return null;
-  const file = join(ctx.config.root, 'bench', 'results', `${scenario}-service.cpuprofile`);
-  const { result } = await loadSide(ctx, 'service', scenario, probePath, requests, file);
-  return result ? { ...summarizeProfile(file), rps: result.rps, file } : null;
+/** BENCH_PROFILE: one more run per profiled side, after the measured ones. */
+async function profiledRuns(ctx: BenchContext, scenario: string, probePath: string, requests: () => autocannon.RequestSpec[]) {
+  const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
+  const sides: Side[] = ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
+  for (const side of sides) {
+    const file = join(ctx.config.root, 'bench', 'results', `${scenario}-${side}.cpuprofile`);
+    const { result } = await loadSide(ctx, side, scenario, probePath, requests, file);
+    if (result) profiles[`${scenario} ${SIDE_LABEL[side]}`] = { ...summarizeProfile(file, 25, result.rps * result.durationS), rps: result.rps, cpuMsPerRequest: result.cpuMsPerRequest, file };
+  }
+  return profiles;
 }
 
 function figures(service: MeasuredLoad | null, raw: MeasuredLoad | null) {
@@ -99,8 +103,8 @@ export async function getByIdScenario(ctx: BenchContext) {
   const raw = await loadSide(ctx, 'raw', 'getById', probePath, requests);
   const sameBody = isDeepStrictEqual(service.probe.body, raw.probe.body);
   if (!sameBody) ctx.notes.push(`getById: the raw floor's body for ${probePath} differs from the service's`);
-  const profile = await profiledRun(ctx, 'getById', probePath, requests);
-  return { ...figures(service.result, raw.result), customers, connections: ctx.config.connections, sameBodyAsService: sameBody, profile };
+  const profiles = await profiledRuns(ctx, 'getById', probePath, requests);
+  return { ...figures(service.result, raw.result), customers, connections: ctx.config.connections, sameBodyAsService: sameBody, profiles };
 }
 
 export async function listScenario(ctx: BenchContext) {

@@ -46,11 +46,12 @@ async function runSide(ctx: BenchContext, side: Side, profileFile?: string): Pro
 export async function registerScenario(ctx: BenchContext) {
   const service = await runSide(ctx, 'service');
   const raw = await runSide(ctx, 'raw');
-  let profile: (ProfileSummary & { rps: number; file: string }) | null = null;
-  if (ctx.config.profile) {
-    const file = join(ctx.config.root, 'bench', 'results', 'register-service.cpuprofile');
-    const profiled = await runSide(ctx, 'service', file);
-    profile = { ...summarizeProfile(file), rps: profiled.rps, file };
+  const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
+  const profiledSides: Side[] = ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
+  for (const side of profiledSides) {
+    const file = join(ctx.config.root, 'bench', 'results', `register-${side}.cpuprofile`);
+    const profiled = await runSide(ctx, side, file);
+    profiles[`register ${SIDE_LABEL[side]}`] = { ...summarizeProfile(file, 25, profiled.rps * profiled.durationS), rps: profiled.rps, cpuMsPerRequest: profiled.cpuMsPerRequest, file };
   }
   return {
     register: {
@@ -76,6 +77,6 @@ export async function registerScenario(ctx: BenchContext) {
       rawPeakRssMb: raw.peakRssMb,
       measuredDuring: 'register: VmHWM of the service process at the end of the run (start-up and warm-up included)',
     },
-    profile,
+    profiles,
   };
 }

@@ -27,7 +27,8 @@ export interface BenchConfig {
   readonly poolSize: number;
   readonly latencyRate: number;
   readonly latencyDurationS: number;
-  readonly profile: boolean;
+  /** BENCH_PROFILE=1: profile the service in one extra run of register and get by id; =all: the raw floor too. */
+  readonly profile: 'off' | 'service' | 'all';
   readonly only: ReadonlySet<string> | null;
   readonly logDir: string;
   readonly resultsFile: string;
@@ -69,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     poolSize: int(env, 'BENCH_POOL_SIZE', 20),
     latencyRate: int(env, 'BENCH_LATENCY_RATE', 100),
     latencyDurationS: int(env, 'BENCH_LATENCY_DURATION_S', 10),
-    profile: env.BENCH_PROFILE === '1',
+    profile: env.BENCH_PROFILE === 'all' ? 'all' : env.BENCH_PROFILE === '1' ? 'service' : 'off',
     only: only ? new Set(only.split(',').map((s) => s.trim())) : null,
     logDir: resolve(root, 'dist-bench', 'logs'),
     resultsFile: resolve(root, env.BENCH_RESULTS ?? 'bench/results/latest.json'),

@@ -20,7 +20,7 @@ export const SIDE_LABEL: Record<Side, string> = { service: 'service', raw: 'raw 
 
 /**
  * Starts `side` on the bench port with its relay in process (as OUTBOX_RELAY=inprocess), waits until it answers,
- * runs `work`, stops it. `profiled` preloads the profiling hook (service only; see profile-hook.ts).
+ * runs `work`, stops it. `profiled` preloads the profiling hook (see profile-hook.ts).
  */
 export async function withHttpSide<T>(
   ctx: BenchContext,
@@ -34,7 +34,7 @@ export async function withHttpSide<T>(
   const started =
     side === 'service'
       ? startNode(config, `${label}-service`, serviceApiEntry(config), serviceEnv(config, config.port, 'inprocess'), options)
-      : startNode(config, `${label}-raw`, rawEntry(config, 'server'), rawEnv(config, config.port, 'inprocess'));
+      : startNode(config, `${label}-raw`, rawEntry(config, 'server'), rawEnv(config, config.port, 'inprocess'), options);
   try {
     await waitForHttp(started, config.port);
     return await work(started);

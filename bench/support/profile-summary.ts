@@ -21,6 +21,8 @@ export interface ProfileEntry {
   name: string;
   selfMs: number;
   share: number;
+  /** Self time per request served during the profile, when the request count is known. */
+  usPerRequest?: number;
 }
 
 export interface ProfileSummary {
@@ -36,7 +38,7 @@ export interface ProfileSummary {
   byOwner: ProfileEntry[];
 }
 
-export function summarizeProfile(file: string, top = 25): ProfileSummary {
+export function summarizeProfile(file: string, top = 25, requests?: number): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
@@ -78,7 +80,12 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: Math.round((us / busyUs) * 1000) / 10 }));
+      .map(([name, us]) => ({
+        name,
+        selfMs: Math.round(us / 1000),
+        share: Math.round((us / busyUs) * 1000) / 10,
+        ...(requests ? { usPerRequest: Math.round(us / requests) } : {}),
+      }));
   return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), topFunctions: entries(functions, top), byArea: entries(areas, top), byOwner: entries(owners, top) };
 }
 
@@ -98,12 +105,14 @@ function shortUrl(url: string): string {
 }
 
 export function formatProfile(summary: ProfileSummary): string {
+  const row = (e: ProfileEntry) =>
+    `  ${e.share.toFixed(1).padStart(5)}%  ${String(e.selfMs).padStart(6)} ms${e.usPerRequest === undefined ? '' : `  ${String(e.usPerRequest).padStart(5)} µs/req`}  ${e.name}`;
   const lines = [`busy ${summary.busyMs} ms, idle ${summary.idleMs} ms`, '', 'self time by area:'];
-  for (const e of summary.byArea.slice(0, 15)) lines.push(`  ${e.share.toFixed(1).padStart(5)}%  ${String(e.selfMs).padStart(6)} ms  ${e.name}`);
+  for (const e of summary.byArea.slice(0, 15)) lines.push(row(e));
   lines.push('', 'self time charged to the package that called into Node/native code:');
-  for (const e of summary.byOwner.slice(0, 20)) lines.push(`  ${e.share.toFixed(1).padStart(5)}%  ${String(e.selfMs).padStart(6)} ms  ${e.name}`);
+  for (const e of summary.byOwner.slice(0, 20)) lines.push(row(e));
   lines.push('', 'top functions by self time:');
-  for (const e of summary.topFunctions) lines.push(`  ${e.share.toFixed(1).padStart(5)}%  ${String(e.selfMs).padStart(6)} ms  ${e.name}`);
+  for (const e of summary.topFunctions) lines.push(row(e));
   return lines.join('\n');
 }
 

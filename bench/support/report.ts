@@ -31,7 +31,7 @@ export interface Results {
     memory?: { peakRssMb: number; sampledMaxRssMb: number; rawPeakRssMb: number };
   };
   /** BENCH_PROFILE=1: where the service's CPU went in an extra, profiled run of these scenarios. */
-  profiles: Record<string, ProfileSummary & { rps: number; file: string }>;
+  profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }>;
   notes: string[];
   elapsedS?: number;
 }

@@ -40,6 +40,7 @@ export async function runRegistrationLoad(options: LoadOptions): Promise<Attempt
         attempt.status = response.status;
         const body = (await response.json()) as { id?: string };
         if (response.status === 201) attempt.customerId = body.id;
+        if (response.status === 503) await sleep(250); // a client backing off as Retry-After asks, if more eagerly
       } catch {
         attempt.status = 'error';
         await sleep(250); // the API is down or restarting: do not spin
