@@ -47,7 +47,8 @@ export class FileFlagProvider implements Provider {
   }
 
   private resolve<T>(flagKey: string, defaultValue: T, type: string): ResolutionDetails<T> {
-    if (!(flagKey in this.flags)) return { value: defaultValue, reason: StandardResolutionReasons.DEFAULT, errorCode: ErrorCode.FLAG_NOT_FOUND };
+    // A flag the file does not mention simply has its default: not an error (OpenFeature would log every evaluation).
+    if (!(flagKey in this.flags)) return { value: defaultValue, reason: StandardResolutionReasons.DEFAULT };
     const value = this.flags[flagKey];
     if (typeof value !== type || value === null) {
       return { value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode: ErrorCode.TYPE_MISMATCH };
