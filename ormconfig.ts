@@ -5,18 +5,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { customerOrmEntities } from '@customerflow/customers';
-import { AppConfig, ConfigError, dataSourceOptions } from '@customerflow/platform';
+import { AppConfig, dataSourceOptions } from '@customerflow/platform';
 
-function loadConfig(): AppConfig {
-  try {
-    return AppConfig.fromEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-export default new DataSource(dataSourceOptions(loadConfig().database, { entities: customerOrmEntities, poolSize: 2 }));
+export default new DataSource(dataSourceOptions(AppConfig.fromEnvOrExit().database, { entities: customerOrmEntities, poolSize: 2 }));

@@ -76,7 +76,14 @@ async function main(): Promise<void> {
           Object.assign(results.profiles, profiles);
         }
       }
-      if (seeded && wants('list')) results.scenarios.list = (await guarded(ctx, 'list', () => listScenario(ctx))) ?? undefined;
+      if (seeded && wants('list')) {
+        const out = await guarded(ctx, 'list', () => listScenario(ctx));
+        if (out) {
+          const { profiles, ...list } = out;
+          results.scenarios.list = list;
+          Object.assign(results.profiles, profiles);
+        }
+      }
     }
     if (wants('outboxDrain')) results.scenarios.outboxDrain = (await guarded(ctx, 'outbox drain', () => outboxDrainScenario(ctx))) ?? undefined;
   } finally {

@@ -12,6 +12,7 @@ import { Agent, request } from 'node:http';
 import { type BenchContext, SIDE_LABEL, withHttpSide } from '../support/context';
 import { registrationBody } from '../support/customers-data';
 import { emptyTables } from '../support/database';
+import { watchForeignCpu } from '../support/foreign-cpu';
 import { type Side, sleep } from '../support/processes';
 import { round, type Summary, summarize } from '../support/stats';
 
@@ -24,6 +25,7 @@ interface SideResult {
   notDelivered: number;
   failedRequests: number;
   achievedRate: number;
+  foreignCpuCores: number;
 }
 
 let sequence = 10_000_000;
@@ -57,7 +59,7 @@ async function runSide(ctx: BenchContext, side: Side): Promise<SideResult> {
   const { config, progress } = ctx;
   await emptyTables(ctx.db);
   await ctx.broker.purge();
-  return withHttpSide(ctx, side, 'commitToConsumer', async () => {
+  return withHttpSide(ctx, side, 'commitToConsumer', async (startedSide) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     const delivered = new Map<string, { at: number; time: number }>();
     const unsubscribe = await ctx.broker.subscribe((at, event) => delivered.set(event.subject, { at, time: Date.parse(event.time) }));
@@ -70,6 +72,7 @@ async function runSide(ctx: BenchContext, side: Side): Promise<SideResult> {
       progress.begin(`commit-to-consumer · ${SIDE_LABEL[side]}`);
       const total = config.latencyRate * config.latencyDurationS;
       const interval = 1000 / config.latencyRate;
+      const foreign = watchForeignCpu(startedSide.pid);
       const responses: Array<Promise<{ status: number; id: string | null; at: number }>> = [];
       const started = performance.now();
       for (let k = 0; k < total; k++) {
@@ -79,6 +82,7 @@ async function runSide(ctx: BenchContext, side: Side): Promise<SideResult> {
         if (k % config.latencyRate === 0) progress.update(`${Math.round(k / config.latencyRate)}/${config.latencyDurationS} s, ${delivered.size} delivered`);
       }
       const sendSeconds = (performance.now() - started) / 1000;
+      const foreignCpuCores = foreign();
       const answered = await Promise.all(responses);
       const acknowledged = answered.filter((r) => r.status === 201 && r.id !== null);
       const deadline = Date.now() + 10_000;
@@ -101,6 +105,7 @@ async function runSide(ctx: BenchContext, side: Side): Promise<SideResult> {
         notDelivered: acknowledged.length - fromResponse.length,
         failedRequests: total - acknowledged.length,
         achievedRate: round(total / sendSeconds, 1),
+        foreignCpuCores,
       };
     } finally {
       await unsubscribe();
@@ -128,6 +133,7 @@ export async function commitToConsumerScenario(ctx: BenchContext) {
     sent: service.sent,
     acknowledged: service.acknowledged,
     delivered: service.delivered,
+    foreignCpuCores: service.foreignCpuCores,
     raw: {
       p50Ms: raw.fromResponse.p50Ms,
       p99Ms: raw.fromResponse.p99Ms,
@@ -135,6 +141,7 @@ export async function commitToConsumerScenario(ctx: BenchContext) {
       fromOccurredAt: { p50Ms: raw.fromOccurredAt.p50Ms, p99Ms: raw.fromOccurredAt.p99Ms, maxMs: raw.fromOccurredAt.maxMs },
       delivered: raw.delivered,
       acknowledged: raw.acknowledged,
+      foreignCpuCores: raw.foreignCpuCores,
     },
   };
 }

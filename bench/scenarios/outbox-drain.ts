@@ -10,8 +10,9 @@
  * is then over the rows drained so far and the run is marked partial.
  */
 import { type BenchContext, SIDE_LABEL } from '../support/context';
-import { pendingOutboxRows, publishedSpan, seedOutbox } from '../support/database';
+import { explainRelay, type Plan, pendingOutboxRows, publishedSpan, seedOutbox } from '../support/database';
 import { rawEntry, rawEnv, serviceEnv, serviceRelayEntry, type Side, sleep, type Started, startNode, stop } from '../support/processes';
+import { watchForeignCpu } from '../support/foreign-cpu';
 import { ratio, round } from '../support/stats';
 
 interface DrainRun {
@@ -21,7 +22,11 @@ interface DrainRun {
   seconds: number;
   partial: boolean;
   sinkMessages: number;
+  /** CPU other work took meanwhile, in cores (see foreign-cpu.ts). */
+  foreignCpuCores: number;
 }
+
+let plans: Record<string, Plan[]> | null = null;
 
 async function drain(ctx: BenchContext, side: Side, relays: number): Promise<DrainRun> {
   const { config, progress, db, broker } = ctx;
@@ -29,6 +34,7 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
   progress.begin(`${label} · seeding ${config.drainRows} rows`);
   await broker.purge();
   await seedOutbox(db, config.drainRows, (done) => progress.update(`seeded ${done}`));
+  plans ??= await explainRelay(db, config.batchSize);
   progress.begin(label);
   const processes: Started[] = [];
   const t0 = Date.now();
@@ -41,8 +47,10 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
       processes.push(startNode(config, `drain-raw-${relays}-${i}`, rawEntry(config, 'relay-main'), rawEnv(config, port, 'inprocess')));
     }
   }
+  const foreign = watchForeignCpu(processes.map((p) => p.pid));
   let pending = config.drainRows;
   let partial = false;
+  let foreignCpuCores = 0;
   try {
     while (pending > 0) {
       await sleep(500);
@@ -56,6 +64,7 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
       }
     }
   } finally {
+    foreignCpuCores = foreign();
     await Promise.all(processes.map((p) => stop(p)));
   }
   const seconds = (Date.now() - t0) / 1000;
@@ -63,7 +72,7 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
   const markSeconds = span.first && span.last ? (span.last.getTime() - span.first.getTime()) / 1000 : 0;
   const rowsPerSec = markSeconds > 0 ? round((span.published - span.inFirstMark) / markSeconds, 0) : null;
   if (partial) ctx.notes.push(`outbox drain (${SIDE_LABEL[side]} × ${relays}): stopped after ${config.drainMaxS} s with ${pending} rows pending`);
-  return { rowsPerSec, wallRowsPerSec: round(span.published / seconds, 0), published: span.published, seconds: round(seconds, 1), partial, sinkMessages: await broker.sinkDepth() };
+  return { rowsPerSec, wallRowsPerSec: round(span.published / seconds, 0), published: span.published, seconds: round(seconds, 1), partial, sinkMessages: await broker.sinkDepth(), foreignCpuCores };
 }
 
 export async function outboxDrainScenario(ctx: BenchContext) {
@@ -85,5 +94,6 @@ export async function outboxDrainScenario(ctx: BenchContext) {
     batchSize: ctx.config.batchSize,
     relayProcess: relayProcess === 'customerflow-relay' ? 'apps/customerflow-relay' : 'apps/customerflow-api with OUTBOX_RELAY=inprocess (relay app not built yet)',
     runs: { service1, raw1, service2, raw2 },
+    explain: plans,
   };
 }

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type autocannon = require('autocannon');
 import { type BenchContext, SIDE_LABEL, withHttpSide } from '../support/context';
 import { prng } from '../support/customers-data';
+import { explainReads } from '../support/database';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import type { Side } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
@@ -89,6 +90,8 @@ function figures(service: MeasuredLoad | null, raw: MeasuredLoad | null) {
     ratio: ratio(service?.rps ?? null, raw?.rps ?? null),
     cpuMsPerRequest: service?.cpuMsPerRequest ?? null,
     rawCpuMsPerRequest: raw?.cpuMsPerRequest ?? null,
+    foreignCpuCores: service?.foreignCpuCores ?? null,
+    rawForeignCpuCores: raw?.foreignCpuCores ?? null,
   };
 }
 
@@ -121,12 +124,15 @@ export async function listScenario(ctx: BenchContext) {
       `list: the raw floor's page differs from the service's (same ids: ${isDeepStrictEqual(ids(service.probe), ids(raw.probe))})`,
     );
   }
+  const profiles = service.result ? await profiledRuns(ctx, 'list', LIST_PATH, requests) : {};
   return {
     ...figures(service.result, raw.result),
+    explain: await explainReads(ctx.db, ctx.config.customers),
     path: LIST_PATH,
     serviceEndpoint: missing ? 'missing (404)' : service.probe.status === 200 ? 'present' : `answered ${service.probe.status}`,
     customers: ctx.config.customers,
     connections: ctx.config.connections,
     sameBodyAsService: sameBody,
+    profiles,
   };
 }

@@ -68,6 +68,8 @@ export async function registerScenario(ctx: BenchContext) {
       ratio: ratio(service.rps, raw.rps),
       cpuMsPerRequest: service.cpuMsPerRequest,
       rawCpuMsPerRequest: raw.cpuMsPerRequest,
+      foreignCpuCores: service.foreignCpuCores,
+      rawForeignCpuCores: raw.foreignCpuCores,
       connections: ctx.config.connections,
       durationS: ctx.config.durationS,
     },

@@ -120,7 +120,50 @@ export async function serverVersion(db: Pool): Promise<string> {
   return String(rows[0]!.v);
 }
 
-export async function explain(db: Pool, sql: string, parameters: unknown[]): Promise<RowDataPacket[]> {
+export interface Plan {
+  table: string;
+  type: string;
+  key: string | null;
+  rows: number;
+  extra: string | null;
+}
+
+/** EXPLAIN, reduced to what says whether an index serves the statement. */
+export async function explain(db: Pool, sql: string, parameters: unknown[]): Promise<Plan[]> {
   const [rows] = await db.query<RowDataPacket[]>(`EXPLAIN ${sql}`, parameters);
-  return rows;
+  return rows.map((r) => ({ table: String(r.table), type: String(r.type), key: r.key ?? null, rows: Number(r.rows), extra: r.Extra ?? null }));
+}
+
+const CUSTOMER_COLUMNS = 'c.id, c.name, c.email, c.phone, c.document_type, c.document_number, c.birth_date, c.status, c.version, c.created_at, c.updated_at';
+
+/** The read statements the service and the floor both run, explained on the seeded table. */
+export async function explainReads(db: Pool, customers: number): Promise<Record<string, Plan[]>> {
+  const ids = Array.from({ length: 50 }, (_, i) => String(customers - i * 2));
+  return {
+    getById: await explain(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?`, [String(Math.ceil(customers / 2))]),
+    getByIdAddresses: await explain(db, 'SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id = ? ORDER BY a.position', [String(Math.ceil(customers / 2))]),
+    listPage: await explain(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, ['active', 51]),
+    listAddresses: await explain(db, 'SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id IN (?) ORDER BY a.customer_id, a.position', [ids]),
+  };
+}
+
+/** The relay's statements (the service's claim and order gate; the floor runs the same claim), on the seeded backlog. */
+export async function explainRelay(db: Pool, batchSize: number): Promise<Record<string, Plan[]>> {
+  const now = toDb(new Date());
+  const aggregates = Array.from({ length: batchSize }, (_, i) => String(i + 1));
+  return {
+    claim: await explain(
+      db,
+      `SELECT position, id, aggregatetype, aggregateid, type, payload, headers, occurred_at, attempts FROM outbox_messages FORCE INDEX (ix_outbox_pending)
+        WHERE published_at IS NULL AND dead_lettered_at IS NULL AND available_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+        ORDER BY position LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [now, now, batchSize],
+    ),
+    orderGate: await explain(
+      db,
+      `SELECT aggregateid, position FROM outbox_messages FORCE INDEX (ix_outbox_aggregate)
+        WHERE aggregateid IN (?) AND position < ? AND published_at IS NULL AND dead_lettered_at IS NULL`,
+      [aggregates, batchSize],
+    ),
+  };
 }

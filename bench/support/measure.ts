@@ -5,6 +5,7 @@
  */
 import type autocannon = require('autocannon');
 import type { BenchContext } from './context';
+import { watchForeignCpu } from './foreign-cpu';
 import { hammer, type LoadResult } from './load';
 import { cpuMsOf, memoryOf, sampleRss, type Started, startProfiling, stopProfiling } from './processes';
 import { round } from './stats';
@@ -16,6 +17,8 @@ export interface MeasuredLoad extends LoadResult {
   peakRssMb: number;
   /** The highest VmRSS sampled every 100 ms during the measured load. */
   sampledMaxRssMb: number;
+  /** CPU taken by other work on the machine during the measured load, in cores (see foreign-cpu.ts). */
+  foreignCpuCores: number;
 }
 
 export async function measuredLoad(
@@ -30,6 +33,7 @@ export async function measuredLoad(
   await hammer({ port: config.port, connections: config.connections, durationS: config.warmupS, requests: requests() });
   progress.begin(label);
   if (profileFile) await startProfiling(started);
+  const foreign = watchForeignCpu(started.pid);
   const sampled = sampleRss(started.pid);
   const cpuBefore = cpuMsOf(started.pid);
   const result = await hammer({
@@ -40,6 +44,7 @@ export async function measuredLoad(
     onTick: (done, s) => progress.update(`${s}/${config.durationS} s, ${done} requests`),
   });
   const cpuMs = cpuMsOf(started.pid) - cpuBefore;
+  const foreignCpuCores = foreign();
   const sampledMaxRssMb = sampled();
   const peakRssMb = memoryOf(started.pid)?.hwmMb ?? NaN;
   if (profileFile) await stopProfiling(started, profileFile);
@@ -48,5 +53,6 @@ export async function measuredLoad(
     cpuMsPerRequest: round(cpuMs / Math.max(1, result.rps * result.durationS), 3),
     peakRssMb: round(peakRssMb, 1),
     sampledMaxRssMb: round(sampledMaxRssMb, 1),
+    foreignCpuCores,
   };
 }

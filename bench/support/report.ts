@@ -49,6 +49,13 @@ const f = (value: Num | undefined, digits = 0) => (value === null || value === u
 const pct = (value: Num | undefined) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`);
 const verdict = (ok: boolean | null) => (ok === null ? '–' : ok ? 'met' : 'MISSED');
 
+function collectLoads(value: unknown): number[] {
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) =>
+    /foreignCpuCores$/i.test(key) && typeof v === 'number' ? [v] : collectLoads(v),
+  );
+}
+
 export function renderTable(results: Results): string {
   const s = results.scenarios;
   const rows: string[][] = [['scenario', 'CustomerFlow', 'raw floor', 'ratio', 'target', 'verdict']];
@@ -96,6 +103,14 @@ export function renderTable(results: Results): string {
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...rows.slice(1).map(line),
   ];
+  const foreign = collectLoads(results.scenarios);
+  if (foreign.length > 0) {
+    out.push(
+      '',
+      `CPU taken by other work on the machine during the measured runs: ${Math.min(...foreign).toFixed(2)} to ${Math.max(...foreign).toFixed(2)} cores of ${results.machineDetails.cpus}` +
+        (Math.max(...foreign) > 0.2 ? ' (figures are noisy; the ratios, measured side by side, less so)' : ''),
+    );
+  }
   if (results.notes.length > 0) out.push('', 'notes:', ...results.notes.map((n) => `- ${n}`));
   return out.join('\n');
 }

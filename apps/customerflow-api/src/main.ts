@@ -4,22 +4,16 @@
  */
 import './instrumentation'; // first: instruments http before anything loads it
 import 'reflect-metadata';
-import { AppConfig, ConfigError } from '@customerflow/platform';
+import { AppConfig } from '@customerflow/platform';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = AppConfig.fromEnvOrExit();
   const app = await createApp(config);
   await app.listen(config.port);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(`CustomerFlow API failed to start: ${(error as Error)?.stack ?? String(error)}`);
+  process.exit(1);
+});

@@ -6,20 +6,11 @@
 import 'reflect-metadata';
 import { type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigError, type LogLevel } from '@customerflow/platform';
+import { AppConfig, type LogLevel } from '@customerflow/platform';
 import { RelayModule } from './relay.module';
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = AppConfig.fromEnvOrExit();
   const app = await NestFactory.create(RelayModule.forRoot(config), { logger: nestLogLevels(config.logLevel) });
   app.enableShutdownHooks();
   await app.listen(config.port);

@@ -4,21 +4,12 @@
  * job can never disagree about a row's state.
  */
 import { fromDb } from '@customerflow/platform';
+import type { OutboxRecord } from './outbox-writer';
 
-export interface OutboxMessage {
+/** An outbox record as written (see OutboxWriter), plus what the relay needs to publish it in order. */
+export interface OutboxMessage extends OutboxRecord {
   /** Commit order; within one aggregate it is the order the events must be published in. */
   readonly position: number;
-  /** The event id: CloudEvents `id`, AMQP `messageId`. */
-  readonly id: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  /** The event type, e.g. customerflow.customer.registered.v1. */
-  readonly type: string;
-  /** The serialised CloudEvents envelope: the message body, sent verbatim. */
-  readonly payload: string;
-  /** Transport headers recorded with the event: traceparent, tracestate. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly occurredAt: Date;
   /** Failed publishes so far. */
   readonly attempts: number;
 }

@@ -44,6 +44,17 @@ export class AppConfig {
     Object.assign(this, values);
   }
 
+  /** For entry points: a bad configuration ends the process with its one-line message, not a stack trace. */
+  static fromEnvOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+    try {
+      return AppConfig.fromEnv(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(error.message);
+      process.exit(1);
+    }
+  }
+
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const database = parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL ?? 'sqlite:./data/customerflow.sqlite');
     return new AppConfig({
