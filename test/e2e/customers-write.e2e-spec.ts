@@ -63,6 +63,16 @@ describe('POST /v1/customers', () => {
     expect(validateEvent(events[0].payload)).toEqual({ valid: true, errors: [] });
   });
 
+  it('carries the request\'s W3C trace context into the outbox row and its envelope', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const { body } = await register(aRegistration(), { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    const [event] = await outboxOf(body.id);
+    expect(event.payload.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(event.headers.traceparent).toBe(event.payload.traceparent);
+    const [untraced] = await outboxOf((await register()).body.id);
+    expect(untraced.payload.traceparent).toBeUndefined();
+  });
+
   it('lists every invalid field with a JSON pointer', async () => {
     const response = await t.http().post('/v1/customers').send(aRegistration({
       name: '', email: 'not-an-email', phone: '11 98765-4321', document: { type: 'CPF', number: '52998224724' }, birthDate: '2999-01-01',

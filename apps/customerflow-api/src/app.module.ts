@@ -37,7 +37,9 @@ export class AppModule {
         ConfigModule.forRoot(config),
         FeatureFlagsModule.forRoot(),
         LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace' },
+          pinoHttp: { level: config.logLevel, autoLogging: true },
+          // Request logging (a child logger per request) only when asked for: it costs ~50 µs a request.
+          forRoutes: config.logLevel === 'debug' || config.logLevel === 'trace' ? undefined : [],
         }),
         OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
         ScheduleModule.forRoot(),

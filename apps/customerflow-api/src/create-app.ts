@@ -6,18 +6,23 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { type AppConfig, PROBLEM_CONTENT_TYPE, problemBody, prometheusExporter } from '@customerflow/platform';
+import {
+  type AppConfig, installTraceContextPropagation, PROBLEM_CONTENT_TYPE, problemBody, prometheusExporter, traceContextMiddleware,
+} from '@customerflow/platform';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 
 const JSON_TYPES = ['application/json', 'application/merge-patch+json', 'application/*+json'];
 
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  prometheusExporter(); // metrics have a home even where instrumentation.ts did not run (tests)
+  // Both are idempotent: main.ts installed them already through instrumentation.ts; tests start here.
+  prometheusExporter();
+  installTraceContextPropagation();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('etag', false); // ETags are the customer version, set by the controllers, never a hash of the body
+  app.use(traceContextMiddleware);
   app.use(requireJsonBody);
   app.useBodyParser('json', { type: JSON_TYPES, limit: '64kb', strict: true });
   app.use(bodyParserErrors);

@@ -19,3 +19,4 @@ export * from './idempotency/idempotent.decorator';
 export * from './observability/prometheus';
 export * from './feature-flags/feature-flags';
 export * from './database/database-resilience';
+export * from './observability/trace-context';

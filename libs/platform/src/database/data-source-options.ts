@@ -42,6 +42,7 @@ export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuni
     bigNumberStrings: true,
     dateStrings: ['DATE'], // birth dates stay 'YYYY-MM-DD', never shifted by a time zone
     poolSize: tuning.poolSize ?? 20,
-    extra: { connectTimeout: 5000, enableKeepAlive: true },
+    // trace off: mysql2 would capture a stack trace per query (~0.1 ms per registration) for nicer error stacks.
+    extra: { connectTimeout: 5000, enableKeepAlive: true, trace: false },
   };
 }

@@ -29,7 +29,8 @@ export class DatabaseResilience {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.failuresToOpen),
     });
-    this.policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+    // abortOnReturn off: the signal means "the caller got a timeout", and aborting on every success costs ~0.1 ms.
+    this.policy = wrap(breaker, timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
   }
 
   /** Runs `call`; it receives an AbortSignal that fires when the caller has been answered with a timeout. */

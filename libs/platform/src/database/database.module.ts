@@ -57,7 +57,7 @@ export class DatabaseModule {
         }),
         ClsModule.forRoot({
           global: true,
-          middleware: { mount: true },
+          middleware: { mount: true, resolveProxyProviders: false }, // no proxy providers here: skip their per-request lookup
           plugins: [
             new ClsPluginTransactional({
               imports: [TypeOrmModule],
