@@ -46,6 +46,8 @@ export function serviceEnv(config: BenchConfig, port: number, relay: 'inprocess'
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
+    // The heap limit the service is deployed with (npm start, deploy/kubernetes, docker-compose.yml).
+    NODE_OPTIONS: '--max-old-space-size=192',
     PORT: String(port),
     DATABASE_URL: config.databaseUrl,
     AMQP_URL: config.amqpUrl,
