@@ -3,7 +3,7 @@
  * (controllers, the one problem+json filter, validation, idempotency).
  */
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
@@ -12,7 +12,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
 import { OutboxModule } from '@customerflow/outbox';
 import {
-  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, FeatureFlagsModule, IdempotencyInterceptor, ProblemDetailsFilter,
+  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, FeatureFlagsModule, ProblemDetailsFilter,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
 import { AsyncApiController } from './contracts/asyncapi.controller';
@@ -64,10 +64,9 @@ export class AppModule {
       ],
       providers: [
         OutboxMetrics,
+        CustomerWritesGuard,
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_GUARD, useClass: CustomerWritesGuard },
-        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
       ],
     };
   }

@@ -57,7 +57,9 @@ export class DatabaseModule {
         }),
         ClsModule.forRoot({
           global: true,
-          middleware: { mount: true, resolveProxyProviders: false }, // no proxy providers here: skip their per-request lookup
+          // No per-request middleware: UnitOfWork opens a CLS context itself when a command needs one, so reads
+          // (most requests) pay nothing for it.
+          middleware: { mount: false },
           plugins: [
             new ClsPluginTransactional({
               imports: [TypeOrmModule],

@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ProblemException } from '../http/problem';
-import { IDEMPOTENT_ROUTE } from './idempotent.decorator';
 import { IdempotencyStore } from './idempotency.store';
 
 /** Headers of the first response that a replay repeats. */
 const REPLAYED_HEADERS = ['location', 'etag'];
 
 /**
- * One interceptor serves every @Idempotent() route. Same key + same request replays the first response (with
+ * One interceptor serves every @Idempotent() route (it is bound to those routes only). Same key + same request replays the first response (with
  * `Idempotent-Replayed: true`); same key + another request is 422; same key while the first is running is 409.
  * The route's whole command runs inside the unit of work this interceptor opens, so the stored response commits
  * with the command's rows.
@@ -20,7 +18,6 @@ const REPLAYED_HEADERS = ['location', 'etag'];
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
     private readonly store: IdempotencyStore,
     private readonly unitOfWork: UnitOfWork,
   ) {}
@@ -28,7 +25,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<Request>();
     const key = request.header('idempotency-key');
-    if (key === undefined || !this.reflector.get<boolean>(IDEMPOTENT_ROUTE, context.getHandler())) return next.handle();
+    if (key === undefined) return next.handle();
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw ProblemException.badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', undefined, 'invalid-idempotency-key');
     }

@@ -1,6 +1,8 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 
-export const IDEMPOTENT_ROUTE = 'customerflow:idempotent';
-
-/** Marks a route whose requests may carry an `Idempotency-Key` header (DESIGN section 3). */
-export const Idempotent = (): MethodDecorator => SetMetadata(IDEMPOTENT_ROUTE, true);
+/**
+ * Marks a route whose requests may carry an `Idempotency-Key` header (DESIGN section 3). The interceptor is bound
+ * to these routes only, so every other request skips it.
+ */
+export const Idempotent = (): MethodDecorator => applyDecorators(UseInterceptors(IdempotencyInterceptor));
