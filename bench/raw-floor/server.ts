@@ -141,14 +141,24 @@ async function register(pool: Pool, relay: RawRelay | null, request: IncomingMes
 
 async function getById(pool: Pool, id: string, response: ServerResponse): Promise<void> {
   if (!ID_PATTERN.test(id)) return problem(response, 404, 'Not found', `customer ${id}`);
-  const [rows] = await pool.query<CustomerRow[]>(`SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?`, [id]);
+  // The same single statement as the service: the customer LEFT JOIN its addresses.
+  const [rows] = await pool.query<(CustomerRow & Record<string, unknown>)[]>(
+    `SELECT ${CUSTOMER_COLUMNS}, a.street AS address_street, a.number AS address_number, a.complement AS address_complement,
+       a.district AS address_district, a.city AS address_city, a.state AS address_state,
+       a.postal_code AS address_postal_code, a.country AS address_country
+     FROM customers c LEFT JOIN customer_addresses a ON a.customer_id = c.id WHERE c.id = ? ORDER BY a.position`,
+    [id],
+  );
   const row = rows[0];
   if (!row) return problem(response, 404, 'Not found', `customer ${id}`);
   if (row.status === 'erased') return problem(response, 410, 'Gone', `customer ${id} was erased`);
-  const [addresses] = await pool.query<AddressRow[]>(
-    `SELECT ${ADDRESS_COLUMNS} FROM customer_addresses a WHERE a.customer_id = ? ORDER BY a.position`,
-    [id],
-  );
+  const addresses = rows
+    .filter((r) => r.address_street !== null)
+    .map((r) => ({
+      customer_id: r.id, street: r.address_street, number: r.address_number, complement: r.address_complement,
+      district: r.address_district, city: r.address_city, state: r.address_state, postal_code: r.address_postal_code,
+      country: r.address_country,
+    })) as unknown as AddressRow[];
   const view = toView(row, addresses);
   response.setHeader('ETag', `"${view.version}"`);
   json(response, 200, view);

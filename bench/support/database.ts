@@ -140,8 +140,11 @@ const CUSTOMER_COLUMNS = 'c.id, c.name, c.email, c.phone, c.document_type, c.doc
 export async function explainReads(db: Pool, customers: number): Promise<Record<string, Plan[]>> {
   const ids = Array.from({ length: 50 }, (_, i) => String(customers - i * 2));
   return {
-    getById: await explain(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?`, [String(Math.ceil(customers / 2))]),
-    getByIdAddresses: await explain(db, 'SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id = ? ORDER BY a.position', [String(Math.ceil(customers / 2))]),
+    getById: await explain(
+      db,
+      `SELECT ${CUSTOMER_COLUMNS}, a.street FROM customers c LEFT JOIN customer_addresses a ON a.customer_id = c.id WHERE c.id = ? ORDER BY a.position`,
+      [String(Math.ceil(customers / 2))],
+    ),
     listPage: await explain(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, ['active', 51]),
     listAddresses: await explain(db, 'SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id IN (?) ORDER BY a.customer_id, a.position', [ids]),
   };

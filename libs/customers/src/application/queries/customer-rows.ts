@@ -36,6 +36,39 @@ export interface AddressRow {
 
 export const ADDRESS_COLUMNS = 'a.customer_id, a.street, a.number, a.complement, a.district, a.city, a.state, a.postal_code, a.country';
 
+/**
+ * One customer and its addresses in one round trip: the customer's columns repeated on each address row (or once,
+ * with NULL address columns, when it has none). Address columns are prefixed so they cannot shadow the customer's.
+ */
+export const CUSTOMER_WITH_ADDRESSES_SQL = `SELECT ${CUSTOMER_COLUMNS},
+    a.street AS address_street, a.number AS address_number, a.complement AS address_complement,
+    a.district AS address_district, a.city AS address_city, a.state AS address_state,
+    a.postal_code AS address_postal_code, a.country AS address_country
+  FROM customers c LEFT JOIN customer_addresses a ON a.customer_id = c.id
+  WHERE c.id = ? ORDER BY a.position`;
+
+export interface CustomerWithAddressRow extends CustomerRow {
+  address_street: string | null;
+  address_number: string;
+  address_complement: string | null;
+  address_district: string;
+  address_city: string;
+  address_state: string;
+  address_postal_code: string;
+  address_country: string;
+}
+
+/** The rows of CUSTOMER_WITH_ADDRESSES_SQL as the customer's addresses, in order. */
+export function joinedAddresses(rows: readonly CustomerWithAddressRow[]): AddressRow[] {
+  return rows
+    .filter((r) => r.address_street !== null)
+    .map((r) => ({
+      customer_id: r.id, street: r.address_street!, number: r.address_number, complement: r.address_complement,
+      district: r.address_district, city: r.address_city, state: r.address_state, postal_code: r.address_postal_code,
+      country: r.address_country,
+    }));
+}
+
 export function toCustomerView(row: CustomerRow, addresses: readonly AddressRow[]): CustomerView {
   return {
     id: String(row.id),

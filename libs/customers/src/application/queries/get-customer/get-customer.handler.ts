@@ -1,7 +1,7 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ReadDatabase } from '@customerflow/platform';
 import { CustomerErased, CustomerNotFound } from '../../../domain';
-import { ADDRESS_COLUMNS, type AddressRow, CUSTOMER_COLUMNS, type CustomerRow, toCustomerView } from '../customer-rows';
+import { CUSTOMER_WITH_ADDRESSES_SQL, type CustomerWithAddressRow, joinedAddresses, toCustomerView } from '../customer-rows';
 import type { CustomerView } from '../customer.view';
 import { GetCustomerQuery } from './get-customer.query';
 
@@ -13,13 +13,9 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
 
   async execute({ customerId }: GetCustomerQuery): Promise<CustomerView> {
     if (!ID_PATTERN.test(customerId)) throw new CustomerNotFound(customerId);
-    const [row] = await this.db.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?`, [customerId]);
-    if (!row) throw new CustomerNotFound(customerId);
-    if (row.status === 'erased') throw new CustomerErased(customerId);
-    const addresses = await this.db.query<AddressRow>(
-      `SELECT ${ADDRESS_COLUMNS} FROM customer_addresses a WHERE a.customer_id = ? ORDER BY a.position`,
-      [customerId],
-    );
-    return toCustomerView(row, addresses);
+    const rows = await this.db.query<CustomerWithAddressRow>(CUSTOMER_WITH_ADDRESSES_SQL, [customerId]);
+    if (rows.length === 0) throw new CustomerNotFound(customerId);
+    if (rows[0].status === 'erased') throw new CustomerErased(customerId);
+    return toCustomerView(rows[0], joinedAddresses(rows));
   }
 }
