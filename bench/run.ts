@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { commitToConsumerScenario } from './scenarios/commit-to-consumer';
 import { outboxDrainScenario } from './scenarios/outbox-drain';
-import { getByIdScenario, listScenario } from './scenarios/reads';
+import { getByIdScenario, listScenario, readLatencyScenario } from './scenarios/reads';
 import { registerScenario } from './scenarios/register';
 import { BenchBroker } from './support/broker';
 import { loadConfig, type ScenarioName } from './support/config';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     if (wants('commitToConsumer')) {
       results.scenarios.commitToConsumer = (await guarded(ctx, 'commit-to-consumer', () => commitToConsumerScenario(ctx))) ?? undefined;
     }
-    if (wants('getById') || wants('list')) {
+    if (wants('getById') || wants('list') || wants('readLatency')) {
       const seeded = await guarded(ctx, 'seeding customers', async () => {
         progress.begin(`seeding ${config.customers} customers`);
         await emptyTables(db);
@@ -83,6 +83,9 @@ async function main(): Promise<void> {
           results.scenarios.list = list;
           Object.assign(results.profiles, profiles);
         }
+      }
+      if (seeded && wants('readLatency')) {
+        results.scenarios.readLatency = (await guarded(ctx, 'read latency', () => readLatencyScenario(ctx))) ?? undefined;
       }
     }
     if (wants('outboxDrain')) results.scenarios.outboxDrain = (await guarded(ctx, 'outbox drain', () => outboxDrainScenario(ctx))) ?? undefined;

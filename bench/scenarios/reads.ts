@@ -10,6 +10,7 @@ import type autocannon = require('autocannon');
 import { type BenchContext, SIDE_LABEL, withHttpSide } from '../support/context';
 import { prng } from '../support/customers-data';
 import { explainReads } from '../support/database';
+import { hammer } from '../support/load';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import type { Side } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
@@ -135,4 +136,39 @@ export async function listScenario(ctx: BenchContext) {
     sameBodyAsService: sameBody,
     profiles,
   };
+}
+
+/** The rate at which read latency is compared: well below either side's saturation on 2 cores. */
+export const READ_LATENCY_RATE = 200;
+
+/**
+ * List against get by id at the same moderate, open-loop rate (issue "Read side": the list's p99 within 2x of get
+ * by id's). At saturation p99 only mirrors CPU per request (a page of 50 is several times the work of one customer,
+ * for the floor as well); at a fixed rate it is the latency a client sees.
+ */
+export async function readLatencyScenario(ctx: BenchContext) {
+  const customers = ctx.config.customers;
+  const getRequests = () => {
+    const random = prng(7);
+    return [{ method: 'GET', setupRequest: (r: { path?: string }) => ((r.path = `/v1/customers/${1 + Math.floor(random() * customers)}`), r) }];
+  };
+  const listRequests = () => [{ method: 'GET', path: LIST_PATH }];
+  const measure = (side: Side) =>
+    withHttpSide(ctx, side, 'readLatency', async () => {
+      const at = (requests: () => autocannon.RequestSpec[], what: string) => {
+        ctx.progress.begin(`read latency · ${what} · ${SIDE_LABEL[side]} at ${READ_LATENCY_RATE}/s`);
+        return hammer({ port: ctx.config.port, connections: 16, durationS: ctx.config.durationS, requests: requests(), overallRate: READ_LATENCY_RATE });
+      };
+      await at(getRequests, 'warm-up');
+      const get = await at(getRequests, 'get by id');
+      const list = await at(listRequests, 'list page');
+      return { getP50Ms: get.p50Ms, getP99Ms: get.p99Ms, listP50Ms: list.p50Ms, listP99Ms: list.p99Ms, listToGetP99: round2(list.p99Ms / Math.max(1, get.p99Ms)), errors: get.errors + list.errors };
+    });
+  const service = await measure('service');
+  const raw = await measure('raw');
+  return { rate: READ_LATENCY_RATE, connections: 16, durationS: ctx.config.durationS, ...service, raw };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }

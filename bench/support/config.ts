@@ -34,7 +34,7 @@ export interface BenchConfig {
   readonly resultsFile: string;
 }
 
-export const SCENARIOS = ['register', 'commitToConsumer', 'getById', 'list', 'outboxDrain'] as const;
+export const SCENARIOS = ['register', 'commitToConsumer', 'getById', 'list', 'readLatency', 'outboxDrain'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {

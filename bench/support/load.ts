@@ -21,6 +21,8 @@ export interface LoadOptions {
   readonly connections: number;
   readonly durationS: number;
   readonly requests: autocannon.RequestSpec[];
+  /** Requests per second over all connections: an open-loop rate instead of as fast as the side answers. */
+  readonly overallRate?: number;
   readonly onTick?: (completed: number, elapsedS: number) => void;
 }
 
@@ -31,6 +33,7 @@ export async function hammer(options: LoadOptions): Promise<LoadResult> {
     duration: options.durationS,
     timeout: 10,
     requests: options.requests,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
   let completed = 0;
   let seconds = 0;

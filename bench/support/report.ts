@@ -29,6 +29,10 @@ export interface Results {
       raw: { p50Ms: Num; p99Ms: Num; maxMs: Num };
     };
     memory?: { peakRssMb: number; sampledMaxRssMb: number; rawPeakRssMb: number };
+    readLatency?: {
+      rate: number; getP50Ms: number; getP99Ms: number; listP50Ms: number; listP99Ms: number; listToGetP99: number;
+      raw: { getP50Ms: number; getP99Ms: number; listP50Ms: number; listP99Ms: number; listToGetP99: number };
+    };
   };
   /** BENCH_PROFILE=1: where the service's CPU went in an extra, profiled run of these scenarios. */
   profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }>;
@@ -73,6 +77,17 @@ export function renderTable(results: Results): string {
   http('register (POST)', s.register, TARGETS.register);
   http('get by id', s.getById, TARGETS.getById);
   http('list page (limit 50, status)', s.list, null);
+  if (s.readLatency) {
+    const r = s.readLatency;
+    rows.push([
+      `list vs get by id p99, ${r.rate} req/s`,
+      `list p99 ${f(r.listP99Ms)} ms / get p99 ${f(r.getP99Ms)} ms = ${r.listToGetP99}x`,
+      `list p99 ${f(r.raw.listP99Ms)} ms / get p99 ${f(r.raw.getP99Ms)} ms = ${r.raw.listToGetP99}x`,
+      '–',
+      '≤ 2x',
+      verdict(r.listToGetP99 <= 2),
+    ]);
+  }
   if (s.outboxDrain) {
     const d = s.outboxDrain;
     rows.push(['outbox drain, 1 relay', `${f(d.rowsPerSec)} rows/s`, `${f(d.rawRowsPerSec)} rows/s`, pct(d.ratio), `≥ ${TARGETS.outboxDrain * 100}%`, d.ratio === null ? '–' : verdict(d.ratio >= TARGETS.outboxDrain)]);

@@ -11,7 +11,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/customerflow-api/src/create-app';
-import { AppConfig } from '../../libs/platform/src';
+import { AppConfig, dataSourceOptions } from '../../libs/platform/src';
 import { cleanDatabase } from './database-cleaner';
 
 export const isIntegration = process.env.CUSTOMERFLOW_INTEGRATION === '1';
@@ -33,10 +33,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...(isIntegration ? { DATABASE_URL: process.env.DATABASE_URL!, AMQP_URL: process.env.AMQP_URL! } : { DATABASE_URL: `sqlite:${sqliteFile}` }),
     ...env,
   });
+  // Clean before the app starts: an in-process relay would otherwise publish rows other tests left behind.
+  if (isIntegration) await withDataSource(config, cleanDatabase);
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
-  if (isIntegration) await cleanDatabase(dataSource);
   const url = await app.getUrl();
   return {
     app,
@@ -49,4 +50,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       if (!isIntegration) for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true });
     },
   };
+}
+
+async function withDataSource(config: AppConfig, work: (dataSource: DataSource) => Promise<void>): Promise<void> {
+  const dataSource = new DataSource(dataSourceOptions(config.database, { poolSize: 2 }));
+  await dataSource.initialize();
+  try {
+    await work(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
 }
