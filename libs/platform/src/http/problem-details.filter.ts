@@ -63,5 +63,7 @@ function fromHttpException(error: HttpException): Problem {
     : status === HttpStatus.BAD_REQUEST ? 'invalid-request'
     : `http-${status}`;
   const title = HttpStatus[status]?.toString().toLowerCase().replace(/_/g, ' ') ?? 'error';
-  return { status, slug, title: title.charAt(0).toUpperCase() + title.slice(1), detail };
+  // A failing readiness probe (terminus) is a 503 like a database outage: say when to look again.
+  const headers = status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': '5' } : undefined;
+  return { status, slug, title: title.charAt(0).toUpperCase() + title.slice(1), detail, ...(headers ? { headers } : {}) };
 }
