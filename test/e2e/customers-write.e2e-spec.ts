@@ -4,6 +4,7 @@
  * (`npm run test:integration`).
  */
 import { createCustomerEventValidator } from '../../libs/contracts/src/testing';
+import { IdempotencyRetention } from '../../libs/platform/src';
 import { aRegistration, aValidCpf } from '../support/customer-bodies';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -159,6 +160,20 @@ describe('Idempotency-Key on POST /v1/customers', () => {
     const failed = await t.http().post('/v1/customers').set('Idempotency-Key', key).send(aRegistration({ email: 'bad' }));
     expectProblem(failed, 400, 'validation-failed');
     await register(aRegistration(), { 'Idempotency-Key': key });
+  });
+
+  it('forgets keys after their retention: purged by the retention job, and an expired key is free again', async () => {
+    const body = aRegistration({ document: null });
+    await register(body, { 'Idempotency-Key': 'expiring-key' });
+    await register(aRegistration(), { 'Idempotency-Key': 'fresh-key' });
+    await t.dataSource.query("UPDATE idempotency_keys SET expires_at = '2000-01-01 00:00:00.000' WHERE idempotency_key = 'expiring-key'");
+    // Expired but not yet purged: the key no longer replays; the request runs again (and meets the unique email).
+    const reused = await t.http().post('/v1/customers').set('Idempotency-Key', 'expiring-key').send(body);
+    expectProblem(reused, 409, 'email-taken');
+    await t.dataSource.query("UPDATE idempotency_keys SET expires_at = '2000-01-01 00:00:00.000' WHERE idempotency_key = 'expiring-key'");
+    await t.app.get(IdempotencyRetention).purge();
+    const keys = await t.dataSource.query("SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key IN ('expiring-key', 'fresh-key')");
+    expect(keys).toEqual([{ idempotency_key: 'fresh-key' }]);
   });
 
   it('rejects a key that is not visible ASCII', async () => {

@@ -12,7 +12,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
 import { OutboxModule } from '@customerflow/outbox';
 import {
-  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, FeatureFlagsModule, ProblemDetailsFilter,
+  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, FeatureFlagsModule, IdempotencyRetention, ProblemDetailsFilter,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
 import { AsyncApiController } from './contracts/asyncapi.controller';
@@ -64,6 +64,7 @@ export class AppModule {
       ],
       providers: [
         OutboxMetrics,
+        IdempotencyRetention,
         CustomerWritesGuard,
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -20,3 +20,4 @@ export * from './observability/prometheus';
 export * from './feature-flags/feature-flags';
 export * from './database/database-resilience';
 export * from './observability/trace-context';
+export * from './idempotency/idempotency-retention';
