@@ -112,6 +112,14 @@ describe('POST /v1/customers', () => {
     expectProblem(response, status as number, slug as string);
   });
 
+  it('rejects text that UTF-8 storage would mangle (an unpaired surrogate) and keeps emoji intact', async () => {
+    const mangled = await t.http().post('/v1/customers').set('Content-Type', 'application/json').send(JSON.stringify(aRegistration({ name: 'Ana \ud800 Souza' })));
+    expectProblem(mangled, 400, 'validation-failed');
+    expect(mangled.body.errors).toEqual([{ pointer: '/name', detail: expect.stringContaining('unpaired surrogate') }]);
+    const { body } = await register(aRegistration({ name: 'Ana 😀 Souza' }));
+    expect((await t.http().get(`/v1/customers/${body.id}`)).body.name).toBe('Ana 😀 Souza');
+  });
+
   it('accepts the 2026 alphanumeric CNPJ', async () => {
     const response = await register(aRegistration({ document: { type: 'CNPJ', number: '12.ABC.345/01DE-35' } }));
     expect(response.body.document).toEqual({ type: 'CNPJ', number: '12ABC34501DE35' });

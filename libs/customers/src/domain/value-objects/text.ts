@@ -8,8 +8,12 @@ import { InvalidValue } from './invalid-value';
 export function requireText(raw: unknown, label: string): string {
   if (raw === undefined || raw === null) throw new InvalidValue(`${label} is required`);
   if (typeof raw !== 'string') throw new InvalidValue(`${label} must be a string`);
+  // JSON can carry an unpaired surrogate ("\ud800"); stored as UTF-8 it would silently become U+FFFD.
+  if (UNPAIRED_SURROGATE.test(raw)) throw new InvalidValue(`${label} must be valid Unicode text (it has an unpaired surrogate)`);
   return raw;
 }
+
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Length in Unicode code points, not UTF-16 units, so "😀" counts once: that is how MySQL counts characters in a
