@@ -19,7 +19,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseResilience } from './database-resilience';
 import { dialectOf, isTransientConcurrencyError } from './sql-dialect';
 
-export const UNIT_OF_WORK_MAX_ATTEMPTS = 4;
+/** Tries of one unit of work in all: the first and up to three after a deadlock or lock-wait timeout. */
+const UNIT_OF_WORK_MAX_ATTEMPTS = 4;
 
 type AfterCommit = () => void;
 
@@ -48,10 +49,6 @@ export class UnitOfWork {
   /** The transaction's entity manager inside `run`, the plain one outside. */
   get manager(): EntityManager {
     return this.txHost.tx;
-  }
-
-  get isActive(): boolean {
-    return this.cls.isActive() && this.txHost.isTransactionActive();
   }
 
   /** Runs `work` in a transaction; called inside another unit of work it joins that one (and its retries). */
