@@ -8,9 +8,12 @@ module.exports = {
     {
       name: 'domain-is-framework-free',
       severity: 'error',
-      comment: 'The domain has no framework imports: no @nestjs/*, typeorm, class-validator, class-transformer, rxjs, database drivers.',
+      comment:
+        'The domain has no framework imports: no @nestjs/*, typeorm, class-validator, class-transformer, rxjs, database drivers.',
       from: { path: '(^|/)libs/[^/]+/src/domain/' },
-      to: { path: 'node_modules/(@nestjs|typeorm|class-validator|class-transformer|rxjs|mysql2|better-sqlite3|amqplib|nestjs-cls|@nestjs-cls)' },
+      to: {
+        path: 'node_modules/(@nestjs|typeorm|class-validator|class-transformer|rxjs|mysql2|better-sqlite3|amqplib|nestjs-cls|@nestjs-cls)',
+      },
     },
     {
       name: 'domain-depends-on-nothing-outside-it',

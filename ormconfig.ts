@@ -7,4 +7,6 @@ import { DataSource } from 'typeorm';
 import { customerOrmEntities } from '@customerflow/customers';
 import { AppConfig, dataSourceOptions } from '@customerflow/platform';
 
-export default new DataSource(dataSourceOptions(AppConfig.fromEnvOrExit().database, { entities: customerOrmEntities, poolSize: 2 }));
+export default new DataSource(
+  dataSourceOptions(AppConfig.fromEnvOrExit().database, { entities: customerOrmEntities, poolSize: 2 }),
+);

@@ -15,7 +15,14 @@ import { registerScenario } from './scenarios/register';
 import { BenchBroker } from './support/broker';
 import { loadConfig, type ScenarioName } from './support/config';
 import type { BenchContext } from './support/context';
-import { connectBench, emptyTables, prepareDatabase, seedCustomers, serverUptimeS, serverVersion } from './support/database';
+import {
+  connectBench,
+  emptyTables,
+  prepareDatabase,
+  seedCustomers,
+  serverUptimeS,
+  serverVersion,
+} from './support/database';
 import { describeMachine } from './support/machine';
 import { httpStatus, killAllChildren, sleep } from './support/processes';
 import { formatProfile } from './support/profile-summary';
@@ -28,7 +35,8 @@ async function main(): Promise<void> {
   const wants = (name: ScenarioName) => !config.only || config.only.has(name);
   const startedAt = Date.now();
 
-  if ((await httpStatus(config.port, '/')) !== 0) throw new Error(`port ${config.port} is already in use; set BENCH_PORT`);
+  if ((await httpStatus(config.port, '/')) !== 0)
+    throw new Error(`port ${config.port} is already in use; set BENCH_PORT`);
   progress.begin(`preparing ${config.databaseName} (create, migrate)`);
   await patiently(progress, 'MariaDB', () => prepareDatabase(config));
   const db = connectBench(config);
@@ -40,9 +48,16 @@ async function main(): Promise<void> {
     machineDetails: machine,
     date: new Date().toISOString(),
     settings: {
-      connections: config.connections, durationS: config.durationS, warmupS: config.warmupS, customers: config.customers,
-      drainRows: config.drainRows, batchSize: config.batchSize, poolSize: config.poolSize, latencyRate: config.latencyRate,
-      latencyDurationS: config.latencyDurationS, only: config.only ? [...config.only] : null,
+      connections: config.connections,
+      durationS: config.durationS,
+      warmupS: config.warmupS,
+      customers: config.customers,
+      drainRows: config.drainRows,
+      batchSize: config.batchSize,
+      poolSize: config.poolSize,
+      latencyRate: config.latencyRate,
+      latencyDurationS: config.latencyDurationS,
+      only: config.only ? [...config.only] : null,
     },
     scenarios: {},
     profiles: {},
@@ -59,7 +74,8 @@ async function main(): Promise<void> {
       }
     }
     if (wants('commitToConsumer')) {
-      results.scenarios.commitToConsumer = (await guarded(ctx, 'commit-to-consumer', () => commitToConsumerScenario(ctx))) ?? undefined;
+      results.scenarios.commitToConsumer =
+        (await guarded(ctx, 'commit-to-consumer', () => commitToConsumerScenario(ctx))) ?? undefined;
     }
     if (wants('getById') || wants('list') || wants('readLatency')) {
       const seeded = await guarded(ctx, 'seeding customers', async () => {
@@ -85,10 +101,12 @@ async function main(): Promise<void> {
         }
       }
       if (seeded && wants('readLatency')) {
-        results.scenarios.readLatency = (await guarded(ctx, 'read latency', () => readLatencyScenario(ctx))) ?? undefined;
+        results.scenarios.readLatency =
+          (await guarded(ctx, 'read latency', () => readLatencyScenario(ctx))) ?? undefined;
       }
     }
-    if (wants('outboxDrain')) results.scenarios.outboxDrain = (await guarded(ctx, 'outbox drain', () => outboxDrainScenario(ctx))) ?? undefined;
+    if (wants('outboxDrain'))
+      results.scenarios.outboxDrain = (await guarded(ctx, 'outbox drain', () => outboxDrainScenario(ctx))) ?? undefined;
   } finally {
     await broker.close();
     await db.end();
@@ -135,7 +153,8 @@ async function guarded<T>(ctx: BenchContext, name: string, scenario: () => Promi
     try {
       result = await scenario();
       const uptimeAfter = await serverUptimeS(ctx.db).catch(() => null);
-      const restarted = uptimeBefore !== null && uptimeAfter !== null && uptimeAfter + 5 < uptimeBefore + (Date.now() - started) / 1000;
+      const restarted =
+        uptimeBefore !== null && uptimeAfter !== null && uptimeAfter + 5 < uptimeBefore + (Date.now() - started) / 1000;
       if (ctx.broker.drops > drops) disturbance = 'the RabbitMQ connection dropped during the run';
       else if (restarted) disturbance = 'MariaDB restarted during the run';
     } catch (error) {
@@ -147,7 +166,9 @@ async function guarded<T>(ctx: BenchContext, name: string, scenario: () => Promi
     }
     firstDisturbance = disturbance;
     if (attempt >= 2) {
-      ctx.notes.push(`${name}: ${disturbance}, twice (another suite restarting the broker or the database?)${result ? '; figures kept, treat them with care' : ''}`);
+      ctx.notes.push(
+        `${name}: ${disturbance}, twice (another suite restarting the broker or the database?)${result ? '; figures kept, treat them with care' : ''}`,
+      );
       return result;
     }
     ctx.progress.note(`${name}: ${disturbance}; running it again in 15 s`);

@@ -12,13 +12,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { type AddressInput, cpfCheckDigits, type CustomerRecord, REGISTERED_TYPE, registeredEnvelope, representationOf, toDb } from '../support/customers-data';
+import {
+  type AddressInput,
+  cpfCheckDigits,
+  type CustomerRecord,
+  REGISTERED_TYPE,
+  registeredEnvelope,
+  representationOf,
+  toDb,
+} from '../support/customers-data';
 import { createRawPool } from './pool';
 import { BrokerLink, RawRelay } from './relay';
 
 const CUSTOMER_COLUMNS =
   'c.id, c.name, c.email, c.phone, c.document_type, c.document_number, c.birth_date, c.status, c.version, c.created_at, c.updated_at';
-const ADDRESS_COLUMNS = 'a.customer_id, a.street, a.number, a.complement, a.district, a.city, a.state, a.postal_code, a.country';
+const ADDRESS_COLUMNS =
+  'a.customer_id, a.street, a.number, a.complement, a.district, a.city, a.state, a.postal_code, a.country';
 const ID_PATTERN = /^[1-9]\d{0,18}$/;
 const MAX_BODY = 64 * 1024;
 
@@ -83,21 +92,34 @@ async function main(): Promise<void> {
   });
 }
 
-async function route(pool: Pool, relay: RawRelay | null, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function route(
+  pool: Pool,
+  relay: RawRelay | null,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = request.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt < 0 ? url : url.slice(0, queryAt);
   if (path === '/v1/customers') {
     if (request.method === 'POST') return register(pool, relay, request, response);
-    if (request.method === 'GET') return list(pool, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)), response);
+    if (request.method === 'GET')
+      return list(pool, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)), response);
   }
-  if (request.method === 'GET' && path.startsWith('/v1/customers/')) return getById(pool, path.slice('/v1/customers/'.length), response);
+  if (request.method === 'GET' && path.startsWith('/v1/customers/'))
+    return getById(pool, path.slice('/v1/customers/'.length), response);
   if (request.method === 'GET' && path === '/health/live') return json(response, 200, { status: 'ok' });
   problem(response, 404, 'Not found', `Cannot ${request.method} ${path}`);
 }
 
-async function register(pool: Pool, relay: RawRelay | null, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (!/^application\/json/.test(request.headers['content-type'] ?? '')) return problem(response, 415, 'Unsupported media type', 'Send JSON');
+async function register(
+  pool: Pool,
+  relay: RawRelay | null,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (!/^application\/json/.test(request.headers['content-type'] ?? ''))
+    return problem(response, 415, 'Unsupported media type', 'Send JSON');
   const input = validRegistration(parseJson(await readBody(request)));
   const now = new Date();
   const at = now.toISOString();
@@ -108,26 +130,64 @@ async function register(pool: Pool, relay: RawRelay | null, request: IncomingMes
     const [inserted] = await connection.query<ResultSetHeader>(
       `INSERT INTO customers (name, email, phone, document_type, document_number, birth_date, status, version, created_at, updated_at, erased_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [customer.name, customer.email, customer.phone, customer.document?.type ?? null, customer.document?.number ?? null, customer.birthDate,
-        customer.status, customer.version, toDb(now), toDb(now), null],
+      [
+        customer.name,
+        customer.email,
+        customer.phone,
+        customer.document?.type ?? null,
+        customer.document?.number ?? null,
+        customer.birthDate,
+        customer.status,
+        customer.version,
+        toDb(now),
+        toDb(now),
+        null,
+      ],
     );
     customer.id = String(inserted.insertId);
     if (customer.addresses.length > 0) {
       await connection.query(
         'INSERT INTO customer_addresses (customer_id, position, street, number, complement, district, city, state, postal_code, country) VALUES ?',
-        [customer.addresses.map((a, position) => [customer.id, position, a.street, a.number, a.complement, a.district, a.city, a.state, a.postalCode, a.country])],
+        [
+          customer.addresses.map((a, position) => [
+            customer.id,
+            position,
+            a.street,
+            a.number,
+            a.complement,
+            a.district,
+            a.city,
+            a.state,
+            a.postalCode,
+            a.country,
+          ]),
+        ],
       );
     }
     const eventId = randomUUID();
     await connection.query(
       'INSERT INTO outbox_messages (id, aggregatetype, aggregateid, type, payload, headers, occurred_at, available_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [eventId, 'customer', customer.id, REGISTERED_TYPE, registeredEnvelope(customer, eventId), '{}', toDb(now), toDb(now)],
+      [
+        eventId,
+        'customer',
+        customer.id,
+        REGISTERED_TYPE,
+        registeredEnvelope(customer, eventId),
+        '{}',
+        toDb(now),
+        toDb(now),
+      ],
     );
     await connection.commit();
   } catch (error) {
     await connection.rollback().catch(() => undefined);
     if ((error as { code?: string }).code === 'ER_DUP_ENTRY') {
-      return problem(response, 409, 'Conflict', /document/.test((error as Error).message) ? 'document taken' : 'email taken');
+      return problem(
+        response,
+        409,
+        'Conflict',
+        /document/.test((error as Error).message) ? 'document taken' : 'email taken',
+      );
     }
     throw error;
   } finally {
@@ -155,8 +215,14 @@ async function getById(pool: Pool, id: string, response: ServerResponse): Promis
   const addresses = rows
     .filter((r) => r.address_street !== null)
     .map((r) => ({
-      customer_id: r.id, street: r.address_street, number: r.address_number, complement: r.address_complement,
-      district: r.address_district, city: r.address_city, state: r.address_state, postal_code: r.address_postal_code,
+      customer_id: r.id,
+      street: r.address_street,
+      number: r.address_number,
+      complement: r.address_complement,
+      district: r.address_district,
+      city: r.address_city,
+      state: r.address_state,
+      postal_code: r.address_postal_code,
       country: r.address_country,
     })) as unknown as AddressRow[];
   const view = toView(row, addresses);
@@ -167,10 +233,13 @@ async function getById(pool: Pool, id: string, response: ServerResponse): Promis
 /** GET /v1/customers?status=&limit=&sort=-createdAt: the first page, the same two statements as the service. */
 async function list(pool: Pool, query: URLSearchParams, response: ServerResponse): Promise<void> {
   const limit = Number(query.get('limit') ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return problem(response, 400, 'Bad request', 'limit is 1..100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return problem(response, 400, 'Bad request', 'limit is 1..100');
   const status = query.get('status');
-  if (status !== null && status !== 'active' && status !== 'inactive') return problem(response, 400, 'Bad request', 'status');
-  if ((query.get('sort') ?? '-createdAt') !== '-createdAt') return problem(response, 400, 'Bad request', 'the raw floor sorts by -createdAt only');
+  if (status !== null && status !== 'active' && status !== 'inactive')
+    return problem(response, 400, 'Bad request', 'status');
+  if ((query.get('sort') ?? '-createdAt') !== '-createdAt')
+    return problem(response, 400, 'Bad request', 'the raw floor sorts by -createdAt only');
   const [rows] = status
     ? await pool.query<CustomerRow[]>(
         `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
@@ -198,7 +267,9 @@ async function list(pool: Pool, query: URLSearchParams, response: ServerResponse
   const last = items.at(-1);
   const nextCursor =
     rows.length > limit && last
-      ? Buffer.from(JSON.stringify({ v: 1, s: '-createdAt', k: last.createdAt, i: last.id }), 'utf8').toString('base64url')
+      ? Buffer.from(JSON.stringify({ v: 1, s: '-createdAt', k: last.createdAt, i: last.id }), 'utf8').toString(
+          'base64url',
+        )
       : null;
   json(response, 200, { items, nextCursor });
 }
@@ -209,12 +280,19 @@ function toView(row: CustomerRow, addresses: readonly AddressRow[]) {
     name: row.name,
     email: row.email,
     phone: row.phone,
-    document: row.document_type && row.document_number ? { type: row.document_type, number: row.document_number } : null,
+    document:
+      row.document_type && row.document_number ? { type: row.document_type, number: row.document_number } : null,
     birthDate: row.birth_date,
     status: row.status,
     addresses: addresses.map((a) => ({
-      street: a.street, number: a.number, complement: a.complement, district: a.district,
-      city: a.city, state: a.state, postalCode: a.postal_code, country: a.country,
+      street: a.street,
+      number: a.number,
+      complement: a.complement,
+      district: a.district,
+      city: a.city,
+      state: a.state,
+      postalCode: a.postal_code,
+      country: a.country,
     })),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -222,7 +300,9 @@ function toView(row: CustomerRow, addresses: readonly AddressRow[]) {
   };
 }
 
-function validRegistration(body: Record<string, unknown>): Omit<CustomerRecord, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'version'> {
+function validRegistration(
+  body: Record<string, unknown>,
+): Omit<CustomerRecord, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'version'> {
   if (typeof body !== 'object' || body === null) throw new BadRequest('body must be an object');
   const name = text(body.name, 'name', 200).trim();
   const email = text(body.email, 'email', 254).trim().toLowerCase();
@@ -233,13 +313,21 @@ function validRegistration(body: Record<string, unknown>): Omit<CustomerRecord, 
   if (body.document != null) {
     const doc = body.document as Record<string, unknown>;
     const digits = text(doc.number, 'document.number', 18).replace(/[.-]/g, '');
-    if (doc.type !== 'CPF' || !/^\d{11}$/.test(digits) || /^(\d)\1{10}$/.test(digits) || cpfCheckDigits(digits.slice(0, 9)) !== digits.slice(9)) {
+    if (
+      doc.type !== 'CPF' ||
+      !/^\d{11}$/.test(digits) ||
+      /^(\d)\1{10}$/.test(digits) ||
+      cpfCheckDigits(digits.slice(0, 9)) !== digits.slice(9)
+    ) {
       throw new BadRequest('document');
     }
     document = { type: 'CPF', number: digits };
   }
   const birthDate = body.birthDate == null ? null : text(body.birthDate, 'birthDate', 10);
-  if (birthDate !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(birthDate) || Number.isNaN(Date.parse(birthDate)) || new Date(birthDate) > new Date())) {
+  if (
+    birthDate !== null &&
+    (!/^\d{4}-\d{2}-\d{2}$/.test(birthDate) || Number.isNaN(Date.parse(birthDate)) || new Date(birthDate) > new Date())
+  ) {
     throw new BadRequest('birthDate');
   }
   const rawAddresses = body.addresses ?? [];
@@ -270,7 +358,8 @@ function parseJson(body: string): Record<string, unknown> {
 }
 
 function text(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max) throw new BadRequest(`${field} must be text of 1..${max}`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > max)
+    throw new BadRequest(`${field} must be text of 1..${max}`);
   return value;
 }
 
@@ -290,7 +379,10 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 

@@ -34,7 +34,14 @@ const tag = `c2c${Date.now().toString(36)}`;
 function post(agent: Agent, port: number, body: string): Promise<{ status: number; id: string | null; at: number }> {
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/v1/customers', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/customers',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -62,7 +69,9 @@ async function runSide(ctx: BenchContext, side: Side): Promise<SideResult> {
   return withHttpSide(ctx, side, 'commitToConsumer', async (startedSide) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     const delivered = new Map<string, { at: number; time: number }>();
-    const unsubscribe = await ctx.broker.subscribe((at, event) => delivered.set(event.subject, { at, time: Date.parse(event.time) }));
+    const unsubscribe = await ctx.broker.subscribe((at, event) =>
+      delivered.set(event.subject, { at, time: Date.parse(event.time) }),
+    );
     try {
       progress.begin(`commit-to-consumer · ${SIDE_LABEL[side]} · warm-up`);
       for (let i = 0; i < 50; i++) await post(agent, config.port, JSON.stringify(registrationBody(++sequence, tag)));
@@ -79,7 +88,10 @@ async function runSide(ctx: BenchContext, side: Side): Promise<SideResult> {
         const wait = started + k * interval - performance.now();
         if (wait > 1) await sleep(wait);
         responses.push(post(agent, config.port, JSON.stringify(registrationBody(++sequence, tag))));
-        if (k % config.latencyRate === 0) progress.update(`${Math.round(k / config.latencyRate)}/${config.latencyDurationS} s, ${delivered.size} delivered`);
+        if (k % config.latencyRate === 0)
+          progress.update(
+            `${Math.round(k / config.latencyRate)}/${config.latencyDurationS} s, ${delivered.size} delivered`,
+          );
       }
       const sendSeconds = (performance.now() - started) / 1000;
       const foreignCpuCores = foreign();
@@ -117,16 +129,27 @@ async function runSide(ctx: BenchContext, side: Side): Promise<SideResult> {
 export async function commitToConsumerScenario(ctx: BenchContext) {
   const service = await runSide(ctx, 'service');
   const raw = await runSide(ctx, 'raw');
-  for (const [side, r] of [['service', service], ['raw floor', raw]] as const) {
-    if (r.notDelivered > 0 || r.failedRequests > 0) ctx.notes.push(`commit-to-consumer (${side}): ${r.failedRequests} requests failed, ${r.notDelivered} acknowledged events not delivered within 10 s`);
+  for (const [side, r] of [
+    ['service', service],
+    ['raw floor', raw],
+  ] as const) {
+    if (r.notDelivered > 0 || r.failedRequests > 0)
+      ctx.notes.push(
+        `commit-to-consumer (${side}): ${r.failedRequests} requests failed, ${r.notDelivered} acknowledged events not delivered within 10 s`,
+      );
   }
   return {
     p50Ms: service.fromResponse.p50Ms,
     p99Ms: service.fromResponse.p99Ms,
     maxMs: service.fromResponse.maxMs,
     minMs: service.fromResponse.minMs,
-    measuredFrom: 'the POST 201 response received by the bench → delivery to a subscriber on a queue bound to customer.#',
-    fromOccurredAt: { p50Ms: service.fromOccurredAt.p50Ms, p99Ms: service.fromOccurredAt.p99Ms, maxMs: service.fromOccurredAt.maxMs },
+    measuredFrom:
+      'the POST 201 response received by the bench → delivery to a subscriber on a queue bound to customer.#',
+    fromOccurredAt: {
+      p50Ms: service.fromOccurredAt.p50Ms,
+      p99Ms: service.fromOccurredAt.p99Ms,
+      maxMs: service.fromOccurredAt.maxMs,
+    },
     rate: ctx.config.latencyRate,
     achievedRate: service.achievedRate,
     durationS: ctx.config.latencyDurationS,
@@ -138,7 +161,11 @@ export async function commitToConsumerScenario(ctx: BenchContext) {
       p50Ms: raw.fromResponse.p50Ms,
       p99Ms: raw.fromResponse.p99Ms,
       maxMs: raw.fromResponse.maxMs,
-      fromOccurredAt: { p50Ms: raw.fromOccurredAt.p50Ms, p99Ms: raw.fromOccurredAt.p99Ms, maxMs: raw.fromOccurredAt.maxMs },
+      fromOccurredAt: {
+        p50Ms: raw.fromOccurredAt.p50Ms,
+        p99Ms: raw.fromOccurredAt.p99Ms,
+        maxMs: raw.fromOccurredAt.maxMs,
+      },
       delivered: raw.delivered,
       acknowledged: raw.acknowledged,
       foreignCpuCores: raw.foreignCpuCores,

@@ -11,7 +11,17 @@
  */
 import { type BenchContext, SIDE_LABEL } from '../support/context';
 import { explainRelay, type Plan, pendingOutboxRows, publishedSpan, seedOutbox } from '../support/database';
-import { rawEntry, rawEnv, serviceEnv, serviceRelayEntry, type Side, sleep, type Started, startNode, stop } from '../support/processes';
+import {
+  rawEntry,
+  rawEnv,
+  serviceEnv,
+  serviceRelayEntry,
+  type Side,
+  sleep,
+  type Started,
+  startNode,
+  stop,
+} from '../support/processes';
 import { watchForeignCpu } from '../support/foreign-cpu';
 import { ratio, round } from '../support/stats';
 
@@ -44,7 +54,14 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
       const { entry } = serviceRelayEntry(config);
       processes.push(startNode(config, `drain-service-${relays}-${i}`, entry, serviceEnv(config, port, 'inprocess')));
     } else {
-      processes.push(startNode(config, `drain-raw-${relays}-${i}`, rawEntry(config, 'relay-main'), rawEnv(config, port, 'inprocess')));
+      processes.push(
+        startNode(
+          config,
+          `drain-raw-${relays}-${i}`,
+          rawEntry(config, 'relay-main'),
+          rawEnv(config, port, 'inprocess'),
+        ),
+      );
     }
   }
   const foreign = watchForeignCpu(processes.map((p) => p.pid));
@@ -54,7 +71,8 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
   try {
     while (pending > 0) {
       await sleep(500);
-      for (const p of processes) if (p.child.exitCode !== null) throw new Error(`${p.name} exited with ${p.child.exitCode}; see ${p.log}`);
+      for (const p of processes)
+        if (p.child.exitCode !== null) throw new Error(`${p.name} exited with ${p.child.exitCode}; see ${p.log}`);
       pending = await pendingOutboxRows(db);
       const elapsed = (Date.now() - t0) / 1000;
       progress.update(`${config.drainRows - pending} published, ${pending} pending, ${elapsed.toFixed(0)} s`);
@@ -71,14 +89,27 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
   const span = await publishedSpan(db);
   const markSeconds = span.first && span.last ? (span.last.getTime() - span.first.getTime()) / 1000 : 0;
   const rowsPerSec = markSeconds > 0 ? round((span.published - span.inFirstMark) / markSeconds, 0) : null;
-  if (partial) ctx.notes.push(`outbox drain (${SIDE_LABEL[side]} × ${relays}): stopped after ${config.drainMaxS} s with ${pending} rows pending`);
-  return { rowsPerSec, wallRowsPerSec: round(span.published / seconds, 0), published: span.published, seconds: round(seconds, 1), partial, sinkMessages: await broker.sinkDepth(), foreignCpuCores };
+  if (partial)
+    ctx.notes.push(
+      `outbox drain (${SIDE_LABEL[side]} × ${relays}): stopped after ${config.drainMaxS} s with ${pending} rows pending`,
+    );
+  return {
+    rowsPerSec,
+    wallRowsPerSec: round(span.published / seconds, 0),
+    published: span.published,
+    seconds: round(seconds, 1),
+    partial,
+    sinkMessages: await broker.sinkDepth(),
+    foreignCpuCores,
+  };
 }
 
 export async function outboxDrainScenario(ctx: BenchContext) {
   const relayProcess = serviceRelayEntry(ctx.config).kind;
   if (relayProcess === 'customerflow-api') {
-    ctx.notes.push('outbox drain: dist/apps/customerflow-relay/src/main.js does not exist yet; the service side ran the API with OUTBOX_RELAY=inprocess as its relay process (the same OutboxRelay)');
+    ctx.notes.push(
+      'outbox drain: dist/apps/customerflow-relay/src/main.js does not exist yet; the service side ran the API with OUTBOX_RELAY=inprocess as its relay process (the same OutboxRelay)',
+    );
   }
   const service1 = await drain(ctx, 'service', 1);
   const raw1 = await drain(ctx, 'raw', 1);
@@ -89,10 +120,17 @@ export async function outboxDrainScenario(ctx: BenchContext) {
     rowsPerSec: service1.rowsPerSec,
     rawRowsPerSec: raw1.rowsPerSec,
     ratio: ratio(service1.rowsPerSec, raw1.rowsPerSec),
-    twoRelays: { rowsPerSec: service2.rowsPerSec, rawRowsPerSec: raw2.rowsPerSec, ratio: ratio(service2.rowsPerSec, raw2.rowsPerSec) },
+    twoRelays: {
+      rowsPerSec: service2.rowsPerSec,
+      rawRowsPerSec: raw2.rowsPerSec,
+      ratio: ratio(service2.rowsPerSec, raw2.rowsPerSec),
+    },
     rows: ctx.config.drainRows,
     batchSize: ctx.config.batchSize,
-    relayProcess: relayProcess === 'customerflow-relay' ? 'apps/customerflow-relay' : 'apps/customerflow-api with OUTBOX_RELAY=inprocess (relay app not built yet)',
+    relayProcess:
+      relayProcess === 'customerflow-relay'
+        ? 'apps/customerflow-relay'
+        : 'apps/customerflow-api with OUTBOX_RELAY=inprocess (relay app not built yet)',
     runs: { service1, raw1, service2, raw2 },
     explain: plans,
   };

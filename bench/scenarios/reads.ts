@@ -67,13 +67,25 @@ async function loadSide(
 }
 
 /** BENCH_PROFILE: one more run per profiled side, after the measured ones. */
-async function profiledRuns(ctx: BenchContext, scenario: string, probePath: string, requests: () => autocannon.RequestSpec[]) {
+async function profiledRuns(
+  ctx: BenchContext,
+  scenario: string,
+  probePath: string,
+  requests: () => autocannon.RequestSpec[],
+) {
   const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
-  const sides: Side[] = ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
+  const sides: Side[] =
+    ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
   for (const side of sides) {
     const file = join(ctx.config.root, 'bench', 'results', `${scenario}-${side}.cpuprofile`);
     const { result } = await loadSide(ctx, side, scenario, probePath, requests, file);
-    if (result) profiles[`${scenario} ${SIDE_LABEL[side]}`] = { ...summarizeProfile(file, 25, result.rps * result.durationS), rps: result.rps, cpuMsPerRequest: result.cpuMsPerRequest, file };
+    if (result)
+      profiles[`${scenario} ${SIDE_LABEL[side]}`] = {
+        ...summarizeProfile(file, 25, result.rps * result.durationS),
+        rps: result.rps,
+        cpuMsPerRequest: result.cpuMsPerRequest,
+        file,
+      };
   }
   return profiles;
 }
@@ -100,7 +112,12 @@ export async function getByIdScenario(ctx: BenchContext) {
   const customers = ctx.config.customers;
   const requests = () => {
     const random = prng(42);
-    return [{ method: 'GET', setupRequest: (r: { path?: string }) => ((r.path = `/v1/customers/${1 + Math.floor(random() * customers)}`), r) }];
+    return [
+      {
+        method: 'GET',
+        setupRequest: (r: { path?: string }) => ((r.path = `/v1/customers/${1 + Math.floor(random() * customers)}`), r),
+      },
+    ];
   };
   const probePath = `/v1/customers/${Math.ceil(customers / 2)}`;
   const service = await loadSide(ctx, 'service', 'getById', probePath, requests);
@@ -108,7 +125,13 @@ export async function getByIdScenario(ctx: BenchContext) {
   const sameBody = isDeepStrictEqual(service.probe.body, raw.probe.body);
   if (!sameBody) ctx.notes.push(`getById: the raw floor's body for ${probePath} differs from the service's`);
   const profiles = await profiledRuns(ctx, 'getById', probePath, requests);
-  return { ...figures(service.result, raw.result), customers, connections: ctx.config.connections, sameBodyAsService: sameBody, profiles };
+  return {
+    ...figures(service.result, raw.result),
+    customers,
+    connections: ctx.config.connections,
+    sameBodyAsService: sameBody,
+    profiles,
+  };
 }
 
 export async function listScenario(ctx: BenchContext) {
@@ -116,8 +139,14 @@ export async function listScenario(ctx: BenchContext) {
   const service = await loadSide(ctx, 'service', 'list', LIST_PATH, requests);
   const raw = await loadSide(ctx, 'raw', 'list', LIST_PATH, requests);
   const missing = service.probe.status === 404;
-  if (missing) ctx.notes.push(`list: the service answers ${LIST_PATH} with 404 (GET /v1/customers not implemented yet); only the raw floor was measured`);
-  else if (service.probe.status !== 200) ctx.notes.push(`list: the service answered ${service.probe.status}: ${JSON.stringify(service.probe.body).slice(0, 300)}`);
+  if (missing)
+    ctx.notes.push(
+      `list: the service answers ${LIST_PATH} with 404 (GET /v1/customers not implemented yet); only the raw floor was measured`,
+    );
+  else if (service.probe.status !== 200)
+    ctx.notes.push(
+      `list: the service answered ${service.probe.status}: ${JSON.stringify(service.probe.body).slice(0, 300)}`,
+    );
   const ids = (f: Fetched) => ((f.body as { items?: Array<{ id: string }> })?.items ?? []).map((i) => i.id);
   const sameBody = service.probe.status === 200 ? isDeepStrictEqual(service.probe.body, raw.probe.body) : null;
   if (sameBody === false) {
@@ -130,7 +159,11 @@ export async function listScenario(ctx: BenchContext) {
     ...figures(service.result, raw.result),
     explain: await explainReads(ctx.db, ctx.config.customers),
     path: LIST_PATH,
-    serviceEndpoint: missing ? 'missing (404)' : service.probe.status === 200 ? 'present' : `answered ${service.probe.status}`,
+    serviceEndpoint: missing
+      ? 'missing (404)'
+      : service.probe.status === 200
+        ? 'present'
+        : `answered ${service.probe.status}`,
     customers: ctx.config.customers,
     connections: ctx.config.connections,
     sameBodyAsService: sameBody,
@@ -150,19 +183,37 @@ export async function readLatencyScenario(ctx: BenchContext) {
   const customers = ctx.config.customers;
   const getRequests = () => {
     const random = prng(7);
-    return [{ method: 'GET', setupRequest: (r: { path?: string }) => ((r.path = `/v1/customers/${1 + Math.floor(random() * customers)}`), r) }];
+    return [
+      {
+        method: 'GET',
+        setupRequest: (r: { path?: string }) => ((r.path = `/v1/customers/${1 + Math.floor(random() * customers)}`), r),
+      },
+    ];
   };
   const listRequests = () => [{ method: 'GET', path: LIST_PATH }];
   const measure = (side: Side) =>
     withHttpSide(ctx, side, 'readLatency', async () => {
       const at = (requests: () => autocannon.RequestSpec[], what: string) => {
         ctx.progress.begin(`read latency · ${what} · ${SIDE_LABEL[side]} at ${READ_LATENCY_RATE}/s`);
-        return hammer({ port: ctx.config.port, connections: 16, durationS: ctx.config.durationS, requests: requests(), overallRate: READ_LATENCY_RATE });
+        return hammer({
+          port: ctx.config.port,
+          connections: 16,
+          durationS: ctx.config.durationS,
+          requests: requests(),
+          overallRate: READ_LATENCY_RATE,
+        });
       };
       await at(getRequests, 'warm-up');
       const get = await at(getRequests, 'get by id');
       const list = await at(listRequests, 'list page');
-      return { getP50Ms: get.p50Ms, getP99Ms: get.p99Ms, listP50Ms: list.p50Ms, listP99Ms: list.p99Ms, listToGetP99: round2(list.p99Ms / Math.max(1, get.p99Ms)), errors: get.errors + list.errors };
+      return {
+        getP50Ms: get.p50Ms,
+        getP99Ms: get.p99Ms,
+        listP50Ms: list.p50Ms,
+        listP99Ms: list.p99Ms,
+        listToGetP99: round2(list.p99Ms / Math.max(1, get.p99Ms)),
+        errors: get.errors + list.errors,
+      };
     });
   const service = await measure('service');
   const raw = await measure('raw');

@@ -47,11 +47,17 @@ export async function registerScenario(ctx: BenchContext) {
   const service = await runSide(ctx, 'service');
   const raw = await runSide(ctx, 'raw');
   const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
-  const profiledSides: Side[] = ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
+  const profiledSides: Side[] =
+    ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
   for (const side of profiledSides) {
     const file = join(ctx.config.root, 'bench', 'results', `register-${side}.cpuprofile`);
     const profiled = await runSide(ctx, side, file);
-    profiles[`register ${SIDE_LABEL[side]}`] = { ...summarizeProfile(file, 25, profiled.rps * profiled.durationS), rps: profiled.rps, cpuMsPerRequest: profiled.cpuMsPerRequest, file };
+    profiles[`register ${SIDE_LABEL[side]}`] = {
+      ...summarizeProfile(file, 25, profiled.rps * profiled.durationS),
+      rps: profiled.rps,
+      cpuMsPerRequest: profiled.cpuMsPerRequest,
+      file,
+    };
   }
   return {
     register: {

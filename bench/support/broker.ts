@@ -27,7 +27,10 @@ export class BenchBroker {
   private async ready(): Promise<Channel> {
     if (this.channel) return this.channel;
     const { config } = this;
-    const connection = await connect(config.amqpUrl, { noDelay: true, clientProperties: { connection_name: 'customerflow-bench' } });
+    const connection = await connect(config.amqpUrl, {
+      noDelay: true,
+      clientProperties: { connection_name: 'customerflow-bench' },
+    });
     connection.on('error', () => undefined);
     connection.on('close', () => {
       if (this.connection === connection) {
@@ -65,7 +68,9 @@ export class BenchBroker {
    * A subscriber on its own queue bound to `customer.#`: calls `onDelivery` with the receive time (ms since the
    * epoch, sub-millisecond) and the parsed CloudEvent. Returns a function that cancels it and deletes the queue.
    */
-  async subscribe(onDelivery: (receivedAt: number, event: { subject: string; time: string }) => void): Promise<() => Promise<void>> {
+  async subscribe(
+    onDelivery: (receivedAt: number, event: { subject: string; time: string }) => void,
+  ): Promise<() => Promise<void>> {
     const channel = await this.ready();
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, this.config.exchange, 'customer.#');

@@ -42,13 +42,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const databaseUrl = env.BENCH_DATABASE_URL ?? env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customerflow_bench';
   const databaseName = new URL(databaseUrl).pathname.slice(1);
   if (!databaseName || /^(test|customerflow_it|customerflow)$/i.test(databaseName)) {
-    throw new Error(`BENCH_DATABASE_URL must name a database of its own (got "${databaseName}"): the bench truncates its tables`);
+    throw new Error(
+      `BENCH_DATABASE_URL must name a database of its own (got "${databaseName}"): the bench truncates its tables`,
+    );
   }
   const exchange = env.BENCH_EXCHANGE ?? 'customerflow.bench.events';
   const only = env.BENCH_ONLY?.trim();
   if (only) {
     for (const name of only.split(',')) {
-      if (!(SCENARIOS as readonly string[]).includes(name.trim())) throw new Error(`BENCH_ONLY: unknown scenario "${name}" (one of ${SCENARIOS.join(', ')})`);
+      if (!(SCENARIOS as readonly string[]).includes(name.trim()))
+        throw new Error(`BENCH_ONLY: unknown scenario "${name}" (one of ${SCENARIOS.join(', ')})`);
     }
   }
   return {

@@ -3,7 +3,16 @@ import type { Pool } from 'mysql2/promise';
 import type { BenchBroker } from './broker';
 import type { BenchConfig } from './config';
 import {
-  type NodeOptions, rawEntry, rawEnv, serviceApiEntry, serviceEnv, type Side, type Started, startNode, stop, waitForHttp,
+  type NodeOptions,
+  rawEntry,
+  rawEnv,
+  serviceApiEntry,
+  serviceEnv,
+  type Side,
+  type Started,
+  startNode,
+  stop,
+  waitForHttp,
 } from './processes';
 import type { Progress } from './progress';
 
@@ -30,11 +39,25 @@ export async function withHttpSide<T>(
   profiled = false,
 ): Promise<T> {
   const { config } = ctx;
-  const options: NodeOptions = profiled ? { nodeArgs: ['-r', `${config.root}/dist-bench/support/profile-hook.js`], ipc: true } : {};
+  const options: NodeOptions = profiled
+    ? { nodeArgs: ['-r', `${config.root}/dist-bench/support/profile-hook.js`], ipc: true }
+    : {};
   const started =
     side === 'service'
-      ? startNode(config, `${label}-service`, serviceApiEntry(config), serviceEnv(config, config.port, 'inprocess'), options)
-      : startNode(config, `${label}-raw`, rawEntry(config, 'server'), rawEnv(config, config.port, 'inprocess'), options);
+      ? startNode(
+          config,
+          `${label}-service`,
+          serviceApiEntry(config),
+          serviceEnv(config, config.port, 'inprocess'),
+          options,
+        )
+      : startNode(
+          config,
+          `${label}-raw`,
+          rawEntry(config, 'server'),
+          rawEnv(config, config.port, 'inprocess'),
+          options,
+        );
   try {
     await waitForHttp(started, config.port);
     return await work(started);

@@ -39,11 +39,28 @@ export interface CustomerRecord {
   version: number;
 }
 
-const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Heitor', 'Isabel', 'João', 'Karina', 'Lucas'];
+const FIRST = [
+  'Ana',
+  'Bruno',
+  'Carla',
+  'Diego',
+  'Elisa',
+  'Fábio',
+  'Gabriela',
+  'Heitor',
+  'Isabel',
+  'João',
+  'Karina',
+  'Lucas',
+];
 const LAST = ['Souza', 'Silva', 'Oliveira', 'Santos', 'Pereira', 'Costa', 'Rodrigues', 'Almeida', 'Nascimento', 'Lima'];
 const CITIES: Array<[string, string, string]> = [
-  ['São Paulo', 'SP', 'Bela Vista'], ['Rio de Janeiro', 'RJ', 'Copacabana'], ['Belo Horizonte', 'MG', 'Savassi'],
-  ['Curitiba', 'PR', 'Batel'], ['Porto Alegre', 'RS', 'Moinhos de Vento'], ['Recife', 'PE', 'Boa Viagem'],
+  ['São Paulo', 'SP', 'Bela Vista'],
+  ['Rio de Janeiro', 'RJ', 'Copacabana'],
+  ['Belo Horizonte', 'MG', 'Savassi'],
+  ['Curitiba', 'PR', 'Batel'],
+  ['Porto Alegre', 'RS', 'Moinhos de Vento'],
+  ['Recife', 'PE', 'Boa Viagem'],
 ];
 
 /** A valid CPF for every `body9` from 100,000,000 to 999,999,999 that is not nine equal digits. */

@@ -20,20 +20,33 @@ export async function prepareDatabase(config: BenchConfig): Promise<void> {
   server.pathname = '/';
   const admin = await createConnection({ uri: server.toString() });
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${config.databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.query(
+      `CREATE DATABASE IF NOT EXISTS \`${config.databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
   } finally {
     await admin.end();
   }
-  await run(process.execPath, [join(config.root, 'node_modules/typeorm/cli.js'), 'migration:run', '-d', join(config.root, 'dist/ormconfig.js')], {
-    cwd: config.root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: config.databaseUrl },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await run(
+    process.execPath,
+    [join(config.root, 'node_modules/typeorm/cli.js'), 'migration:run', '-d', join(config.root, 'dist/ormconfig.js')],
+    {
+      cwd: config.root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: config.databaseUrl },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
 }
 
 /** A small pool rather than one connection, so the bench survives a database restart by another suite. */
 export function connectBench(config: BenchConfig): Pool {
-  return createPool({ uri: config.databaseUrl, connectionLimit: 2, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true, dateStrings: ['DATE'] });
+  return createPool({
+    uri: config.databaseUrl,
+    connectionLimit: 2,
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: ['DATE'],
+  });
 }
 
 export async function emptyTables(db: Pool): Promise<void> {
@@ -56,8 +69,34 @@ export async function seedCustomers(db: Pool, count: number, onProgress: (done: 
     const addresses: unknown[][] = [];
     for (let i = start; i < Math.min(start + chunk, count + 1); i++) {
       const c = seededCustomer(i, createdBase);
-      customers.push([c.id, c.name, c.email, c.phone, c.document?.type ?? null, c.document?.number ?? null, c.birthDate, c.status, c.version, toDb(c.createdAt), toDb(c.updatedAt), null]);
-      addresses.push(...c.addresses.map((a, position) => [c.id, position, a.street, a.number, a.complement, a.district, a.city, a.state, a.postalCode, a.country]));
+      customers.push([
+        c.id,
+        c.name,
+        c.email,
+        c.phone,
+        c.document?.type ?? null,
+        c.document?.number ?? null,
+        c.birthDate,
+        c.status,
+        c.version,
+        toDb(c.createdAt),
+        toDb(c.updatedAt),
+        null,
+      ]);
+      addresses.push(
+        ...c.addresses.map((a, position) => [
+          c.id,
+          position,
+          a.street,
+          a.number,
+          a.complement,
+          a.district,
+          a.city,
+          a.state,
+          a.postalCode,
+          a.country,
+        ]),
+      );
     }
     await db.query(
       'INSERT INTO customers (id, name, email, phone, document_type, document_number, birth_date, status, version, created_at, updated_at, erased_at) VALUES ?',
@@ -83,9 +122,21 @@ export async function seedOutbox(db: Pool, count: number, onProgress: (done: num
     for (let i = start; i < Math.min(start + chunk, count + 1); i++) {
       const c = seededCustomer(i, createdBase);
       const id = randomUUID();
-      rows.push([id, 'customer', c.id, 'customerflow.customer.registered.v1', registeredEnvelope(c, id), '{}', now, now]);
+      rows.push([
+        id,
+        'customer',
+        c.id,
+        'customerflow.customer.registered.v1',
+        registeredEnvelope(c, id),
+        '{}',
+        now,
+        now,
+      ]);
     }
-    await db.query('INSERT INTO outbox_messages (id, aggregatetype, aggregateid, type, payload, headers, occurred_at, available_at) VALUES ?', [rows]);
+    await db.query(
+      'INSERT INTO outbox_messages (id, aggregatetype, aggregateid, type, payload, headers, occurred_at, available_at) VALUES ?',
+      [rows],
+    );
     onProgress(Math.min(start + chunk - 1, count));
   }
   await db.query('ANALYZE TABLE outbox_messages');
@@ -99,14 +150,24 @@ export async function pendingOutboxRows(db: Pool): Promise<number> {
 }
 
 /** When the published rows were marked: the first and last mark, and how many rows share the first mark. */
-export async function publishedSpan(db: Pool): Promise<{ published: number; first: Date | null; last: Date | null; inFirstMark: number }> {
+export async function publishedSpan(
+  db: Pool,
+): Promise<{ published: number; first: Date | null; last: Date | null; inFirstMark: number }> {
   const [rows] = await db.query<RowDataPacket[]>(
     'SELECT COUNT(*) AS n, MIN(published_at) AS first, MAX(published_at) AS last FROM outbox_messages WHERE published_at IS NOT NULL',
   );
   const row = rows[0]!;
   if (Number(row.n) === 0) return { published: 0, first: null, last: null, inFirstMark: 0 };
-  const [firstMark] = await db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM outbox_messages WHERE published_at = ?', [row.first]);
-  return { published: Number(row.n), first: row.first as Date, last: row.last as Date, inFirstMark: Number(firstMark[0]!.n) };
+  const [firstMark] = await db.query<RowDataPacket[]>(
+    'SELECT COUNT(*) AS n FROM outbox_messages WHERE published_at = ?',
+    [row.first],
+  );
+  return {
+    published: Number(row.n),
+    first: row.first as Date,
+    last: row.last as Date,
+    inFirstMark: Number(firstMark[0]!.n),
+  };
 }
 
 /** Seconds since MariaDB started: a smaller value after a scenario than before means it was restarted meanwhile. */
@@ -131,10 +192,17 @@ export interface Plan {
 /** EXPLAIN, reduced to what says whether an index serves the statement. */
 export async function explain(db: Pool, sql: string, parameters: unknown[]): Promise<Plan[]> {
   const [rows] = await db.query<RowDataPacket[]>(`EXPLAIN ${sql}`, parameters);
-  return rows.map((r) => ({ table: String(r.table), type: String(r.type), key: r.key ?? null, rows: Number(r.rows), extra: r.Extra ?? null }));
+  return rows.map((r) => ({
+    table: String(r.table),
+    type: String(r.type),
+    key: r.key ?? null,
+    rows: Number(r.rows),
+    extra: r.Extra ?? null,
+  }));
 }
 
-const CUSTOMER_COLUMNS = 'c.id, c.name, c.email, c.phone, c.document_type, c.document_number, c.birth_date, c.status, c.version, c.created_at, c.updated_at';
+const CUSTOMER_COLUMNS =
+  'c.id, c.name, c.email, c.phone, c.document_type, c.document_number, c.birth_date, c.status, c.version, c.created_at, c.updated_at';
 
 /** The read statements the service and the floor both run, explained on the seeded table. */
 export async function explainReads(db: Pool, customers: number): Promise<Record<string, Plan[]>> {
@@ -145,8 +213,16 @@ export async function explainReads(db: Pool, customers: number): Promise<Record<
       `SELECT ${CUSTOMER_COLUMNS}, a.street FROM customers c LEFT JOIN customer_addresses a ON a.customer_id = c.id WHERE c.id = ? ORDER BY a.position`,
       [String(Math.ceil(customers / 2))],
     ),
-    listPage: await explain(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, ['active', 51]),
-    listAddresses: await explain(db, 'SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id IN (?) ORDER BY a.customer_id, a.position', [ids]),
+    listPage: await explain(
+      db,
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+      ['active', 51],
+    ),
+    listAddresses: await explain(
+      db,
+      'SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id IN (?) ORDER BY a.customer_id, a.position',
+      [ids],
+    ),
   };
 }
 

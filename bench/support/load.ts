@@ -43,7 +43,9 @@ export async function hammer(options: LoadOptions): Promise<LoadResult> {
     options.onTick?.(completed, seconds);
   });
   const result = await instance;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]));
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
+  );
   return {
     rps: Math.round((result['2xx'] / result.duration) * 10) / 10,
     p50Ms: result.latency.p50,

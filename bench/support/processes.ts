@@ -27,9 +27,14 @@ export interface NodeOptions {
 const children = new Set<ChildProcess>();
 
 /** The relay app, if it has been built; the bench falls back to the API with OUTBOX_RELAY=inprocess. */
-export function serviceRelayEntry(config: BenchConfig): { entry: string; kind: 'customerflow-relay' | 'customerflow-api' } {
+export function serviceRelayEntry(config: BenchConfig): {
+  entry: string;
+  kind: 'customerflow-relay' | 'customerflow-api';
+} {
   const relay = join(config.root, 'dist/apps/customerflow-relay/src/main.js');
-  return existsSync(relay) ? { entry: relay, kind: 'customerflow-relay' } : { entry: join(config.root, 'dist/apps/customerflow-api/src/main.js'), kind: 'customerflow-api' };
+  return existsSync(relay)
+    ? { entry: relay, kind: 'customerflow-relay' }
+    : { entry: join(config.root, 'dist/apps/customerflow-api/src/main.js'), kind: 'customerflow-api' };
 }
 
 export function serviceApiEntry(config: BenchConfig): string {
@@ -75,7 +80,13 @@ export function rawEnv(config: BenchConfig, port: number, relay: 'inprocess' | '
   };
 }
 
-export function startNode(config: BenchConfig, name: string, entry: string, env: NodeJS.ProcessEnv, options: NodeOptions = {}): Started {
+export function startNode(
+  config: BenchConfig,
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  options: NodeOptions = {},
+): Started {
   mkdirSync(config.logDir, { recursive: true });
   const log = join(config.logDir, `${name}.log`);
   const out = createWriteStream(log);
@@ -96,7 +107,8 @@ export function startNode(config: BenchConfig, name: string, entry: string, env:
 export async function waitForHttp(started: Started, port: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (started.child.exitCode !== null) throw new Error(`${started.name} exited with ${started.child.exitCode}:\n${tail(started.log)}`);
+    if (started.child.exitCode !== null)
+      throw new Error(`${started.name} exited with ${started.child.exitCode}:\n${tail(started.log)}`);
     if ((await httpStatus(port, '/health/live')) === 200) return;
     await sleep(100);
   }

@@ -50,7 +50,12 @@ export function summarizeProfile(file: string, top = 25, requests?: number): Pro
     const frame = byId.get(id)!.callFrame;
     const area = areaOf(frame);
     const parent = parentOf.get(id);
-    const owner = area.startsWith('node:') || area === '(native / V8 builtins)' ? (parent === undefined ? area : ownerOf(parent)) : area;
+    const owner =
+      area.startsWith('node:') || area === '(native / V8 builtins)'
+        ? parent === undefined
+          ? area
+          : ownerOf(parent)
+        : area;
     ownerCache.set(id, owner === '(root)' ? area : owner);
     return ownerCache.get(id)!;
   };
@@ -86,7 +91,13 @@ export function summarizeProfile(file: string, top = 25, requests?: number): Pro
         share: Math.round((us / busyUs) * 1000) / 10,
         ...(requests ? { usPerRequest: Math.round(us / requests) } : {}),
       }));
-  return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), topFunctions: entries(functions, top), byArea: entries(areas, top), byOwner: entries(owners, top) };
+  return {
+    busyMs: Math.round(busyUs / 1000),
+    idleMs: Math.round(idleUs / 1000),
+    topFunctions: entries(functions, top),
+    byArea: entries(areas, top),
+    byOwner: entries(owners, top),
+  };
 }
 
 function areaOf(frame: ProfileNode['callFrame']): string {
@@ -101,7 +112,10 @@ function areaOf(frame: ProfileNode['callFrame']): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/dist\//, 'dist/');
 }
 
 export function formatProfile(summary: ProfileSummary): string {

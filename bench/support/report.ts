@@ -5,8 +5,17 @@ import type { ProfileSummary } from './profile-summary';
 type Num = number | null;
 
 interface HttpFigures {
-  rps: Num; p50Ms: Num; p99Ms: Num; errors: Num; rawRps: Num; rawP50Ms: Num; rawP99Ms: Num; rawErrors: Num; ratio: Num;
-  cpuMsPerRequest: Num; rawCpuMsPerRequest: Num;
+  rps: Num;
+  p50Ms: Num;
+  p99Ms: Num;
+  errors: Num;
+  rawRps: Num;
+  rawP50Ms: Num;
+  rawP99Ms: Num;
+  rawErrors: Num;
+  ratio: Num;
+  cpuMsPerRequest: Num;
+  rawCpuMsPerRequest: Num;
 }
 
 export interface Results {
@@ -19,18 +28,31 @@ export interface Results {
     getById?: HttpFigures;
     list?: HttpFigures & { serviceEndpoint: string };
     outboxDrain?: {
-      rowsPerSec: Num; rawRowsPerSec: Num; ratio: Num;
+      rowsPerSec: Num;
+      rawRowsPerSec: Num;
+      ratio: Num;
       twoRelays: { rowsPerSec: Num; rawRowsPerSec: Num; ratio: Num };
-      batchSize: number; rows: number; relayProcess: string;
+      batchSize: number;
+      rows: number;
+      relayProcess: string;
     };
     commitToConsumer?: {
-      p50Ms: Num; p99Ms: Num; maxMs: Num; acknowledged: number; delivered: number;
+      p50Ms: Num;
+      p99Ms: Num;
+      maxMs: Num;
+      acknowledged: number;
+      delivered: number;
       fromOccurredAt: { p50Ms: Num; p99Ms: Num; maxMs: Num };
       raw: { p50Ms: Num; p99Ms: Num; maxMs: Num };
     };
     memory?: { peakRssMb: number; sampledMaxRssMb: number; rawPeakRssMb: number };
     readLatency?: {
-      rate: number; getP50Ms: number; getP99Ms: number; listP50Ms: number; listP99Ms: number; listToGetP99: number;
+      rate: number;
+      getP50Ms: number;
+      getP99Ms: number;
+      listP50Ms: number;
+      listP99Ms: number;
+      listToGetP99: number;
       raw: { getP50Ms: number; getP99Ms: number; listP50Ms: number; listP99Ms: number; listToGetP99: number };
     };
   };
@@ -49,7 +71,8 @@ export const TARGETS = {
   peakRssMb: 250,
 };
 
-const f = (value: Num | undefined, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const f = (value: Num | undefined, digits = 0) =>
+  value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 const pct = (value: Num | undefined) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`);
 const verdict = (ok: boolean | null) => (ok === null ? '–' : ok ? 'met' : 'MISSED');
 
@@ -67,7 +90,9 @@ export function renderTable(results: Results): string {
     if (!r) return;
     rows.push([
       name,
-      r.rps === null ? 'not measured' : `${f(r.rps)} req/s, p50 ${f(r.p50Ms)} ms, p99 ${f(r.p99Ms)} ms, ${f(r.errors)} errors, ${f(r.cpuMsPerRequest, 2)} ms CPU/req`,
+      r.rps === null
+        ? 'not measured'
+        : `${f(r.rps)} req/s, p50 ${f(r.p50Ms)} ms, p99 ${f(r.p99Ms)} ms, ${f(r.errors)} errors, ${f(r.cpuMsPerRequest, 2)} ms CPU/req`,
       `${f(r.rawRps)} req/s, p50 ${f(r.rawP50Ms)} ms, p99 ${f(r.rawP99Ms)} ms, ${f(r.rawErrors)} errors, ${f(r.rawCpuMsPerRequest, 2)} ms CPU/req`,
       pct(r.ratio),
       target === null ? '–' : `≥ ${Math.round(target * 100)}%`,
@@ -90,8 +115,22 @@ export function renderTable(results: Results): string {
   }
   if (s.outboxDrain) {
     const d = s.outboxDrain;
-    rows.push(['outbox drain, 1 relay', `${f(d.rowsPerSec)} rows/s`, `${f(d.rawRowsPerSec)} rows/s`, pct(d.ratio), `≥ ${TARGETS.outboxDrain * 100}%`, d.ratio === null ? '–' : verdict(d.ratio >= TARGETS.outboxDrain)]);
-    rows.push(['outbox drain, 2 relays', `${f(d.twoRelays.rowsPerSec)} rows/s`, `${f(d.twoRelays.rawRowsPerSec)} rows/s`, pct(d.twoRelays.ratio), `≥ ${TARGETS.outboxDrain * 100}%`, d.twoRelays.ratio === null ? '–' : verdict(d.twoRelays.ratio >= TARGETS.outboxDrain)]);
+    rows.push([
+      'outbox drain, 1 relay',
+      `${f(d.rowsPerSec)} rows/s`,
+      `${f(d.rawRowsPerSec)} rows/s`,
+      pct(d.ratio),
+      `≥ ${TARGETS.outboxDrain * 100}%`,
+      d.ratio === null ? '–' : verdict(d.ratio >= TARGETS.outboxDrain),
+    ]);
+    rows.push([
+      'outbox drain, 2 relays',
+      `${f(d.twoRelays.rowsPerSec)} rows/s`,
+      `${f(d.twoRelays.rawRowsPerSec)} rows/s`,
+      pct(d.twoRelays.ratio),
+      `≥ ${TARGETS.outboxDrain * 100}%`,
+      d.twoRelays.ratio === null ? '–' : verdict(d.twoRelays.ratio >= TARGETS.outboxDrain),
+    ]);
   }
   if (s.commitToConsumer) {
     const c = s.commitToConsumer;
@@ -101,12 +140,21 @@ export function renderTable(results: Results): string {
       `p50 ${f(c.raw.p50Ms, 1)} ms, p99 ${f(c.raw.p99Ms, 1)} ms, max ${f(c.raw.maxMs, 1)} ms`,
       '–',
       `p50 < ${TARGETS.commitToConsumerP50Ms}, p99 < ${TARGETS.commitToConsumerP99Ms} ms`,
-      c.p50Ms === null ? '–' : verdict(c.p50Ms < TARGETS.commitToConsumerP50Ms && (c.p99Ms ?? Infinity) < TARGETS.commitToConsumerP99Ms),
+      c.p50Ms === null
+        ? '–'
+        : verdict(c.p50Ms < TARGETS.commitToConsumerP50Ms && (c.p99Ms ?? Infinity) < TARGETS.commitToConsumerP99Ms),
     ]);
   }
   if (s.memory) {
     const m = s.memory;
-    rows.push(['memory (register run)', `peak RSS ${f(m.peakRssMb)} MB`, `peak RSS ${f(m.rawPeakRssMb)} MB`, '–', `< ${TARGETS.peakRssMb} MB`, verdict(m.peakRssMb < TARGETS.peakRssMb)]);
+    rows.push([
+      'memory (register run)',
+      `peak RSS ${f(m.peakRssMb)} MB`,
+      `peak RSS ${f(m.rawPeakRssMb)} MB`,
+      '–',
+      `< ${TARGETS.peakRssMb} MB`,
+      verdict(m.peakRssMb < TARGETS.peakRssMb),
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;

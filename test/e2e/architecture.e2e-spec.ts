@@ -9,7 +9,11 @@ const root = join(__dirname, '..', '..');
 
 function cruise(path: string): { ok: boolean; output: string } {
   try {
-    const output = execFileSync('npx', ['depcruise', '--config', '.dependency-cruiser.js', path], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    const output = execFileSync('npx', ['depcruise', '--config', '.dependency-cruiser.js', path], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     return { ok: true, output };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };

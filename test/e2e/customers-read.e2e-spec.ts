@@ -45,7 +45,10 @@ async function listIds(query: Query = {}): Promise<string[]> {
 }
 
 /** Follows nextCursor to the end; `between` runs after each page but the last (to write while paging). */
-async function walk(query: Query, between: (pageIds: string[]) => Promise<void> = async () => {}): Promise<{ ids: string[]; pages: number }> {
+async function walk(
+  query: Query,
+  between: (pageIds: string[]) => Promise<void> = async () => {},
+): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -68,14 +71,20 @@ async function walk(query: Query, between: (pageIds: string[]) => Promise<void> 
 function expectProblem(response: Response, status: number, slug: string, pointer?: string): void {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ type: `/problems/${slug}`, status, title: expect.any(String), detail: expect.any(String) });
+  expect(response.body).toMatchObject({
+    type: `/problems/${slug}`,
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   if (pointer !== undefined) expect(response.body.errors).toContainEqual({ pointer, detail: expect.any(String) });
 }
 
 /** The expected order for a sort: by the key (names case-insensitively, as both databases compare them), then by id. */
 function ordered(rows: ReadonlyArray<{ id: string; name: string; createdAt: Date }>, sort: string): string[] {
   const descending = sort.startsWith('-');
-  const key = (r: { name: string; createdAt: Date }) => (sort.endsWith('name') ? r.name.toLowerCase() : r.createdAt.toISOString());
+  const key = (r: { name: string; createdAt: Date }) =>
+    sort.endsWith('name') ? r.name.toLowerCase() : r.createdAt.toISOString();
   return [...rows]
     .sort((a, b) => {
       const byKey = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : Number(BigInt(a.id) - BigInt(b.id));
@@ -91,7 +100,16 @@ async function seed(customers: readonly SeedCustomer[]): Promise<Array<SeedCusto
 
 describe('GET /v1/customers: the page', () => {
   it('lists customers newest first by default, each exactly as GET /v1/customers/{id} shows it', async () => {
-    const address = (street: string) => ({ street, number: '1', complement: 'Apto 2', district: 'Centro', city: 'Recife', state: 'PE', postalCode: '50010000', country: 'BR' });
+    const address = (street: string) => ({
+      street,
+      number: '1',
+      complement: 'Apto 2',
+      district: 'Centro',
+      city: 'Recife',
+      state: 'PE',
+      postalCode: '50010000',
+      country: 'BR',
+    });
     const registered = [
       await register({ addresses: [address('Rua A'), address('Rua B')] }),
       await register({ addresses: [], phone: null, document: null, birthDate: null }),
@@ -100,17 +118,29 @@ describe('GET /v1/customers: the page', () => {
     const response = await list();
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    const expectedIds = ordered(registered.map((c) => ({ id: c.id, name: c.name, createdAt: new Date(c.createdAt) })), '-createdAt');
+    const expectedIds = ordered(
+      registered.map((c) => ({ id: c.id, name: c.name, createdAt: new Date(c.createdAt) })),
+      '-createdAt',
+    );
     const reads = await Promise.all(expectedIds.map((id) => t.http().get(`/v1/customers/${id}`)));
     expect(response.body).toEqual({ items: reads.map((r) => r.body), nextCursor: null });
-    expect(response.body.items.find((c: { id: string }) => c.id === registered[0]!.id).addresses.map((a: { street: string }) => a.street)).toEqual(['Rua A', 'Rua B']);
+    expect(
+      response.body.items
+        .find((c: { id: string }) => c.id === registered[0]!.id)
+        .addresses.map((a: { street: string }) => a.street),
+    ).toEqual(['Rua A', 'Rua B']);
   });
 
   it('shows a customer to a list request made right after registering it (read-after-write)', async () => {
     const customer = await register();
     expect(await listIds()).toEqual([customer.id]);
     expect(await listIds({ email: customer.email })).toEqual([customer.id]);
-    const changed = await t.http().patch(`/v1/customers/${customer.id}`).set('If-Match', '"1"').set('Content-Type', 'application/merge-patch+json').send({ name: 'Renamed Right Away' });
+    const changed = await t
+      .http()
+      .patch(`/v1/customers/${customer.id}`)
+      .set('If-Match', '"1"')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ name: 'Renamed Right Away' });
     expect(changed.status).toBe(200);
     const listed = await list({ q: 'Renamed' });
     expect(listed.body.items).toEqual([changed.body]);
@@ -128,7 +158,15 @@ describe('GET /v1/customers: the page', () => {
     const kept = await register({ name: 'Zed Kept' });
     expect((await t.http().delete(`/v1/customers/${erased.id}`)).status).toBe(204);
     await seed([{ name: 'seeded erased', createdAt: new Date(), status: 'erased' }]);
-    for (const query of <Query[]>[{}, { status: 'active' }, { q: 'Zed' }, { sort: 'name' }, { sort: '-name' }, { sort: 'createdAt' }, { createdFrom: erased.createdAt }]) {
+    for (const query of <Query[]>[
+      {},
+      { status: 'active' },
+      { q: 'Zed' },
+      { sort: 'name' },
+      { sort: '-name' },
+      { sort: 'createdAt' },
+      { createdFrom: erased.createdAt },
+    ]) {
       expect(await listIds(query)).toEqual([kept.id]);
     }
     expect(await listIds({ status: 'inactive' })).toEqual([]);
@@ -160,7 +198,9 @@ describe('GET /v1/customers: filters', () => {
     const company = await register({ document: { type: 'CNPJ', number: '12.ABC.345/01DE-35' } });
     await register();
     expect(await listIds({ document: cpf })).toEqual([person.id]);
-    expect(await listIds({ document: `${cpf.slice(0, 3)}.${cpf.slice(3, 6)}.${cpf.slice(6, 9)}-${cpf.slice(9)}` })).toEqual([person.id]);
+    expect(
+      await listIds({ document: `${cpf.slice(0, 3)}.${cpf.slice(3, 6)}.${cpf.slice(6, 9)}-${cpf.slice(9)}` }),
+    ).toEqual([person.id]);
     expect(await listIds({ document: '12.abc.345/01de-35' })).toEqual([company.id]);
     expect(await listIds({ document: '12ABC34501DE35' })).toEqual([company.id]);
     expect(await listIds({ document: cpf.slice(0, 9) })).toEqual([]);
@@ -168,8 +208,14 @@ describe('GET /v1/customers: filters', () => {
 
   it('finds names by prefix, ignoring case, and never in the middle of a name', async () => {
     const names = ['Ana Souza', 'ana lima', 'ANABELA Reis', 'Mariana Ana', 'Bruno Ana'];
-    const customers = Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await register({ name })).id])));
-    expect(await listIds({ q: 'ana', sort: 'name' })).toEqual([customers['ana lima'], customers['Ana Souza'], customers['ANABELA Reis']]);
+    const customers = Object.fromEntries(
+      await Promise.all(names.map(async (name) => [name, (await register({ name })).id])),
+    );
+    expect(await listIds({ q: 'ana', sort: 'name' })).toEqual([
+      customers['ana lima'],
+      customers['Ana Souza'],
+      customers['ANABELA Reis'],
+    ]);
     expect(await listIds({ q: 'ANA S' })).toEqual([customers['Ana Souza']]);
     expect(await listIds({ q: 'Souza' })).toEqual([]);
     expect(await listIds({ q: 'Bruno Ana' })).toEqual([customers['Bruno Ana']]);
@@ -177,7 +223,9 @@ describe('GET /v1/customers: filters', () => {
 
   it('takes %, _, \\ and ! in the prefix literally', async () => {
     const names = ['100% Real', '100 Real', '1000 Real', 'a_b', 'axb', 'back\\slash', 'backslash', 'wow!', 'wowx'];
-    const customers = Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await register({ name })).id])));
+    const customers = Object.fromEntries(
+      await Promise.all(names.map(async (name) => [name, (await register({ name })).id])),
+    );
     expect(await listIds({ q: '100%' })).toEqual([customers['100% Real']]);
     expect(await listIds({ q: 'a_' })).toEqual([customers.a_b]);
     expect(await listIds({ q: 'back\\' })).toEqual([customers['back\\slash']]);
@@ -199,11 +247,24 @@ describe('GET /v1/customers: filters', () => {
     const idAt = (ms: number) => rows.find((r) => r.createdAt.getTime() === T0 + ms)!.id;
     const window = { createdFrom: at(0).toISOString(), createdTo: at(DAY).toISOString(), sort: 'createdAt' };
     expect(await listIds(window)).toEqual([idAt(0), idAt(1), idAt(DAY - 1)]);
-    expect(await listIds({ createdFrom: at(0).toISOString(), sort: 'createdAt' })).toEqual([idAt(0), idAt(1), idAt(DAY - 1), idAt(DAY)]);
+    expect(await listIds({ createdFrom: at(0).toISOString(), sort: 'createdAt' })).toEqual([
+      idAt(0),
+      idAt(1),
+      idAt(DAY - 1),
+      idAt(DAY),
+    ]);
     expect(await listIds({ createdTo: at(0).toISOString(), sort: 'createdAt' })).toEqual([idAt(-1)]);
-    expect(await listIds({ createdFrom: '2025-01-01T00:00:00.001Z', createdTo: '2025-01-01T00:00:00.002Z' })).toEqual([idAt(1)]);
+    expect(await listIds({ createdFrom: '2025-01-01T00:00:00.001Z', createdTo: '2025-01-01T00:00:00.002Z' })).toEqual([
+      idAt(1),
+    ]);
     // The same instants with an offset (supertest encodes the + as %2B, as a client must).
-    expect(await listIds({ createdFrom: '2025-01-01T02:00:00+02:00', createdTo: '2025-01-01T21:00:00-03:00', sort: 'createdAt' })).toEqual([idAt(0), idAt(1), idAt(DAY - 1)]);
+    expect(
+      await listIds({
+        createdFrom: '2025-01-01T02:00:00+02:00',
+        createdTo: '2025-01-01T21:00:00-03:00',
+        sort: 'createdAt',
+      }),
+    ).toEqual([idAt(0), idAt(1), idAt(DAY - 1)]);
   });
 
   it('combines filters with AND', async () => {
@@ -214,7 +275,13 @@ describe('GET /v1/customers: filters', () => {
       { name: 'Carlos Dias', createdAt: at(30), status: 'inactive' },
       { name: 'Carla Dias', createdAt: at(DAY), status: 'inactive' },
     ]);
-    const query = { status: 'inactive', q: 'carla', createdFrom: at(0).toISOString(), createdTo: at(DAY).toISOString(), sort: '-name' };
+    const query = {
+      status: 'inactive',
+      q: 'carla',
+      createdFrom: at(0).toISOString(),
+      createdTo: at(DAY).toISOString(),
+      sort: '-name',
+    };
     expect(await listIds(query)).toEqual([rows[2]!.id, rows[0]!.id]);
     expect(await listIds({ ...query, email: 'carla.first@example.com' })).toEqual([rows[0]!.id]);
     expect(await listIds({ ...query, email: 'carla.second@example.com' })).toEqual([]);
@@ -226,22 +293,28 @@ describe('GET /v1/customers: sorting', () => {
   const NAMES = ['delta', 'Alpha', 'charlie', 'Bravo', 'alpha', 'echo', 'Charlie', 'alpha beta', 'ALPHA', 'bravo'];
   const TIMES = [5, 1, 3, 3, 3, 0, 7, 1, 9, 3];
 
-  it.each(['-createdAt', 'createdAt', 'name', '-name'])('orders by sort=%s, ties by id in the same direction', async (sort) => {
-    const rows = await seed(NAMES.map((name, i) => ({ name, createdAt: at(TIMES[i]!) })));
-    expect(await listIds({ sort })).toEqual(ordered(rows, sort));
-  });
+  it.each(['-createdAt', 'createdAt', 'name', '-name'])(
+    'orders by sort=%s, ties by id in the same direction',
+    async (sort) => {
+      const rows = await seed(NAMES.map((name, i) => ({ name, createdAt: at(TIMES[i]!) })));
+      expect(await listIds({ sort })).toEqual(ordered(rows, sort));
+    },
+  );
 
   it('sorts newest first when no sort is given', async () => {
     const rows = await seed(NAMES.map((name, i) => ({ name, createdAt: at(TIMES[i]!) })));
     expect(await listIds()).toEqual(ordered(rows, '-createdAt'));
   });
 
-  it.each(['-createdAt', 'createdAt', 'name', '-name'])('pages through sort=%s with ties across page boundaries', async (sort) => {
-    const rows = await seed(Array.from({ length: 23 }, (_, i) => ({ name: NAMES[i % 4]!, createdAt: at(i % 3) })));
-    const { ids, pages } = await walk({ sort, limit: 3 });
-    expect(pages).toBe(8);
-    expect(ids).toEqual(ordered(rows, sort));
-  });
+  it.each(['-createdAt', 'createdAt', 'name', '-name'])(
+    'pages through sort=%s with ties across page boundaries',
+    async (sort) => {
+      const rows = await seed(Array.from({ length: 23 }, (_, i) => ({ name: NAMES[i % 4]!, createdAt: at(i % 3) })));
+      const { ids, pages } = await walk({ sort, limit: 3 });
+      expect(pages).toBe(8);
+      expect(ids).toEqual(ordered(rows, sort));
+    },
+  );
 });
 
 describe('GET /v1/customers: page size', () => {
@@ -287,7 +360,9 @@ describe('GET /v1/customers: invalid requests', () => {
   it.each(['stauts', 'page', 'offset', 'name'])('rejects the unknown parameter %s with 400', async (parameter) => {
     const response = await list({ [parameter]: 'x' });
     expectProblem(response, 400, 'validation-failed');
-    expect(response.body.errors).toEqual([{ pointer: `/${parameter}`, detail: 'is not a known field and is not allowed' }]);
+    expect(response.body.errors).toEqual([
+      { pointer: `/${parameter}`, detail: 'is not a known field and is not allowed' },
+    ]);
   });
 
   it.each(['email', '+name', 'createdat', 'id', '-id', ''])('rejects sort=%j with 400', async (sort) => {
@@ -306,13 +381,18 @@ describe('GET /v1/customers: invalid requests', () => {
     expectProblem(await list({ q: 'a'.repeat(201) }), 400, 'validation-failed', '/q');
   });
 
-  it.each(['2025-02-30T00:00:00Z', '2025-01-01', '2025-01-01T00:00:00', '2025-01-01 00:00:00Z', 'yesterday', '1735689600000', '2025-01-01T25:00:00Z'])(
-    'rejects createdFrom=%j and createdTo=%j with 400',
-    async (value) => {
-      expectProblem(await list({ createdFrom: value }), 400, 'validation-failed', '/createdFrom');
-      expectProblem(await list({ createdTo: value }), 400, 'validation-failed', '/createdTo');
-    },
-  );
+  it.each([
+    '2025-02-30T00:00:00Z',
+    '2025-01-01',
+    '2025-01-01T00:00:00',
+    '2025-01-01 00:00:00Z',
+    'yesterday',
+    '1735689600000',
+    '2025-01-01T25:00:00Z',
+  ])('rejects createdFrom=%j and createdTo=%j with 400', async (value) => {
+    expectProblem(await list({ createdFrom: value }), 400, 'validation-failed', '/createdFrom');
+    expectProblem(await list({ createdTo: value }), 400, 'validation-failed', '/createdTo');
+  });
 
   it('explains that a + in an offset must be written %2B', async () => {
     const response = await t.http().get('/v1/customers?createdFrom=2025-01-01T02:00:00+02:00');
@@ -324,7 +404,12 @@ describe('GET /v1/customers: invalid requests', () => {
     ['equal', '2025-01-01T00:00:00Z'],
     ['earlier', '2024-12-31T23:59:59.999Z'],
   ])('rejects a createdTo %s to createdFrom with 400', async (_label, createdTo) => {
-    expectProblem(await list({ createdFrom: '2025-01-01T00:00:00Z', createdTo }), 400, 'validation-failed', '/createdTo');
+    expectProblem(
+      await list({ createdFrom: '2025-01-01T00:00:00Z', createdTo }),
+      400,
+      'validation-failed',
+      '/createdTo',
+    );
   });
 });
 
@@ -364,14 +449,33 @@ describe('GET /v1/customers: cursors', () => {
 });
 
 describe('GET /v1/customers: paging while others write', () => {
-  const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fabio', 'Gabriela', 'Hugo', 'Iris', 'Joao', 'Karla', 'Luis', 'Maria'];
+  const FIRST = [
+    'Ana',
+    'Bruno',
+    'Carla',
+    'Diego',
+    'Elisa',
+    'Fabio',
+    'Gabriela',
+    'Hugo',
+    'Iris',
+    'Joao',
+    'Karla',
+    'Luis',
+    'Maria',
+  ];
   const LAST = ['Souza', 'Lima', 'Reis', 'Costa', 'Alves', 'Dias', 'Mota'];
 
   it.each(['-createdAt', 'createdAt', 'name', '-name'])(
     'sort=%s: registering, changing and erasing customers between pages never skips nor repeats one of 1,000',
     async (sort) => {
       // Many equal names and creation times, so ties straddle page boundaries.
-      const seeded = await seed(Array.from({ length: 1000 }, (_, i) => ({ name: `${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]}`, createdAt: at(Math.floor(i / 3)) })));
+      const seeded = await seed(
+        Array.from({ length: 1000 }, (_, i) => ({
+          name: `${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]}`,
+          createdAt: at(Math.floor(i / 3)),
+        })),
+      );
       const unseen = new Set(seeded.map((c) => c.id));
       const erased = new Set<string>();
       const deactivated = new Set<string>();
@@ -381,10 +485,15 @@ describe('GET /v1/customers: paging while others write', () => {
         pageIds.forEach((id) => unseen.delete(id));
         round += 1;
         // Two new customers land before, between and after the rows still to come (names spread over the alphabet).
-        for (const name of [`${FIRST[round % FIRST.length]} Nova`, `${FIRST[(round * 5) % FIRST.length]} ${LAST[round % LAST.length]}`]) {
+        for (const name of [
+          `${FIRST[round % FIRST.length]} Nova`,
+          `${FIRST[(round * 5) % FIRST.length]} ${LAST[round % LAST.length]}`,
+        ]) {
           registered.push((await register({ name })).id);
         }
-        const [toErase, toDeactivate] = [...unseen].filter((id) => !erased.has(id) && !deactivated.has(id)).slice(round % 7, round % 7 + 2);
+        const [toErase, toDeactivate] = [...unseen]
+          .filter((id) => !erased.has(id) && !deactivated.has(id))
+          .slice(round % 7, (round % 7) + 2);
         if (toErase) {
           expect((await t.http().delete(`/v1/customers/${toErase}`)).status).toBe(204);
           erased.add(toErase);
@@ -415,23 +524,33 @@ describe('GET /v1/customers/{id}: conditional GET', () => {
     expect(response.body).toEqual(customer);
   });
 
-  it.each(['"1"', 'W/"1"', '"0", "1"', '*'])('answers If-None-Match: %s with 304, the ETag and no body', async (ifNoneMatch) => {
-    const customer = await register();
-    const response = await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', ifNoneMatch);
-    expect(response.status).toBe(304);
-    expect(response.headers.etag).toBe('"1"');
-    expect(response.text ?? '').toBe('');
-  });
+  it.each(['"1"', 'W/"1"', '"0", "1"', '*'])(
+    'answers If-None-Match: %s with 304, the ETag and no body',
+    async (ifNoneMatch) => {
+      const customer = await register();
+      const response = await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', ifNoneMatch);
+      expect(response.status).toBe(304);
+      expect(response.headers.etag).toBe('"1"');
+      expect(response.text ?? '').toBe('');
+    },
+  );
 
   it('answers 200 with the new representation once the customer has changed', async () => {
     const customer = await register();
-    const patch = await t.http().patch(`/v1/customers/${customer.id}`).set('If-Match', '"1"').set('Content-Type', 'application/merge-patch+json').send({ name: 'Changed Name' });
+    const patch = await t
+      .http()
+      .patch(`/v1/customers/${customer.id}`)
+      .set('If-Match', '"1"')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ name: 'Changed Name' });
     expect(patch.status).toBe(200);
     const stale = await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', '"1"');
     expect(stale.status).toBe(200);
     expect(stale.headers.etag).toBe('"2"');
     expect(stale.body).toEqual(patch.body);
-    expect((await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', stale.headers.etag!)).status).toBe(304);
+    expect((await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', stale.headers.etag!)).status).toBe(
+      304,
+    );
   });
 
   it('answers 410 for an erased customer, even to If-None-Match', async () => {
@@ -451,6 +570,10 @@ describe('GET /v1/customers/{id}: conditional GET', () => {
 
   it.each(['abc', '"1', '1', '"x"'])('answers a malformed If-None-Match %j with 400', async (ifNoneMatch) => {
     const customer = await register();
-    expectProblem(await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', ifNoneMatch), 400, 'invalid-precondition');
+    expectProblem(
+      await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', ifNoneMatch),
+      400,
+      'invalid-precondition',
+    );
   });
 });

@@ -16,7 +16,8 @@ describe('hilo ids', () => {
       "INSERT INTO customers (id, name, email, status, version, created_at, updated_at) VALUES (41, 'Legacy', 'legacy@example.com', 'active', 1, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')",
     );
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await t.http().post('/v1/customers').send(aRegistration()).expect(201)).body.id);
+    for (let i = 0; i < 7; i++)
+      ids.push((await t.http().post('/v1/customers').send(aRegistration()).expect(201)).body.id);
     expect(ids).toEqual(['42', '43', '44', '45', '46', '47', '48']);
     const [{ next_value }] = await t.dataSource.query("SELECT next_value FROM hilo_sequences WHERE name = 'customers'");
     expect(Number(next_value)).toBe(51); // three blocks of 3: [42,45) [45,48) [48,51)

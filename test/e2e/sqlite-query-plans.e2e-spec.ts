@@ -15,16 +15,32 @@ afterAll(async () => {
 });
 
 describe('SQLite query plans', () => {
-  it.each(['-createdAt', 'createdAt', 'name', '-name'] as const)('sort=%s, with and without a status filter, walks an index in order', async (sort) => {
-    for (const status of [null, 'inactive'] as const) {
-      const { sql, parameters } = listCustomersSql(
-        { status, email: null, document: null, namePrefix: null, createdFrom: null, createdTo: null, sort, limit: 20, after: null },
-        21,
-      );
-      const plan: Array<{ detail: string }> = await t.dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, parameters as unknown[]);
-      const details = plan.map((step) => step.detail).join('; ');
-      expect(details).toMatch(/USING (COVERING )?INDEX ix_customers_/);
-      expect(details).not.toContain('TEMP B-TREE'); // no sort of the whole table for one page
-    }
-  });
+  it.each(['-createdAt', 'createdAt', 'name', '-name'] as const)(
+    'sort=%s, with and without a status filter, walks an index in order',
+    async (sort) => {
+      for (const status of [null, 'inactive'] as const) {
+        const { sql, parameters } = listCustomersSql(
+          {
+            status,
+            email: null,
+            document: null,
+            namePrefix: null,
+            createdFrom: null,
+            createdTo: null,
+            sort,
+            limit: 20,
+            after: null,
+          },
+          21,
+        );
+        const plan: Array<{ detail: string }> = await t.dataSource.query(
+          `EXPLAIN QUERY PLAN ${sql}`,
+          parameters as unknown[],
+        );
+        const details = plan.map((step) => step.detail).join('; ');
+        expect(details).toMatch(/USING (COVERING )?INDEX ix_customers_/);
+        expect(details).not.toContain('TEMP B-TREE'); // no sort of the whole table for one page
+      }
+    },
+  );
 });

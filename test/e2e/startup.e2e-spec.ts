@@ -8,16 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // better-sqlite3 ships no types; this is the sliver the test uses.
-const Database = require('better-sqlite3') as new (file: string, options: { readonly: boolean }) => {
+const Database = require('better-sqlite3') as new (
+  file: string,
+  options: { readonly: boolean },
+) => {
   prepare(sql: string): { get(...params: unknown[]): unknown };
   close(): void;
 };
 
 const main = join(__dirname, '..', '..', 'dist', 'apps', 'customerflow-api', 'src', 'main.js');
 
-function start(env: Record<string, string>, cwd: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function start(
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main], { cwd, env: { PATH: process.env.PATH!, LOG_LEVEL: 'silent', ...env } });
+    const child = spawn(process.execPath, [main], {
+      cwd,
+      env: { PATH: process.env.PATH!, LOG_LEVEL: 'silent', ...env },
+    });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -39,39 +48,54 @@ describe('start-up configuration', () => {
     ['PORT', 'abc'],
     ['DATABASE_URL', 'postgres://db:5432/customers'],
     ['ID_STRATEGY', 'uuid'],
-  ])('stops on %s=%s with one line naming the variable', async (variable, value) => {
-    const result = await start({ [variable]: value }, cwd);
-    expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
-  }, 20_000);
+  ])(
+    'stops on %s=%s with one line naming the variable',
+    async (variable, value) => {
+      const result = await start({ [variable]: value }, cwd);
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+    },
+    20_000,
+  );
 
   it('serves the API on the embedded default with no configuration, carrying trace context into the outbox', async () => {
     const port = String(30_000 + Math.floor(Math.random() * 20_000));
-    const child = spawn(process.execPath, [main], { cwd, env: { PATH: process.env.PATH!, PORT: port, LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [main], {
+      cwd,
+      env: { PATH: process.env.PATH!, PORT: port, LOG_LEVEL: 'silent' },
+    });
     try {
       let ready = false;
       for (let i = 0; i < 100 && !ready; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+        ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
       }
       expect(ready).toBe(true);
       const created = await fetch(`http://127.0.0.1:${port}/v1/customers`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Ana Souza', email: 'ana@example.com' }),
       });
       expect(created.status).toBe(201);
       // An incoming W3C trace context travels into the outbox row, for the relay to pass on to subscribers.
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       const traced = await fetch(`http://127.0.0.1:${port}/v1/customers`, {
-        method: 'POST', headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
         body: JSON.stringify({ name: 'Bia Souza', email: 'bia@example.com' }),
       });
       expect(traced.status).toBe(201);
       const { id } = (await traced.json()) as { id: string };
       const db = new Database(join(cwd, 'data', 'customerflow.sqlite'), { readonly: true });
-      const row = db.prepare('SELECT payload, headers FROM outbox_messages WHERE aggregateid = ?').get(id) as { payload: string; headers: string };
+      const row = db.prepare('SELECT payload, headers FROM outbox_messages WHERE aggregateid = ?').get(id) as {
+        payload: string;
+        headers: string;
+      };
       db.close();
       expect(JSON.parse(row.payload).traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
       expect(JSON.parse(row.headers).traceparent).toBe(JSON.parse(row.payload).traceparent);

@@ -132,7 +132,12 @@ it('2. RabbitMQ stopped for 10 s during load: every registration is accepted and
     await outage;
     expect(attempts.every((a) => a.status === 201)).toBe(true);
     expect(await s.subscriber.waitFor(deliveredAll(s.subscriber, attempts), 90_000)).toBe(true);
-    const ledger = registrationLedger('RabbitMQ stopped 10 s', attempts, s.subscriber.deliveries, statusCounts(attempts));
+    const ledger = registrationLedger(
+      'RabbitMQ stopped 10 s',
+      attempts,
+      s.subscriber.deliveries,
+      statusCounts(attempts),
+    );
     ledgers.push(ledger);
     expect(ledger.lost).toBe(0);
     expect(ledger.unexpected).toBe(0);
@@ -150,14 +155,23 @@ it('3. a relay killed between the broker ack and the database mark duplicates bu
     const preload = join(__dirname, 'support', 'crash-after-ack.js');
     let crashes = 0;
     for (const acks of [40, 95, 150]) {
-      const relay = await s.start('relay', { OUTBOX_BATCH_SIZE: '50', CRASH_AFTER_ACKS: String(acks) }, { preload, waitUntilLive: false });
+      const relay = await s.start(
+        'relay',
+        { OUTBOX_BATCH_SIZE: '50', CRASH_AFTER_ACKS: String(acks) },
+        { preload, waitUntilLive: false },
+      );
       const exit = await Promise.race([relay.exited.then(() => 'crashed'), sleep(30_000).then(() => 'still running')]);
       if (exit === 'crashed' && relay.child.signalCode === 'SIGKILL') crashes += 1;
     }
     expect(crashes).toBe(3);
     await s.start('relay', { OUTBOX_BATCH_SIZE: '50' });
     expect(await s.subscriber.waitFor(deliveredAll(s.subscriber, attempts), 60_000)).toBe(true);
-    const ledger = registrationLedger('relay SIGKILL after ack x3', attempts, s.subscriber.deliveries, `${crashes} crashes`);
+    const ledger = registrationLedger(
+      'relay SIGKILL after ack x3',
+      attempts,
+      s.subscriber.deliveries,
+      `${crashes} crashes`,
+    );
     ledgers.push(ledger);
     expect(ledger.lost).toBe(0);
     expect(ledger.unexpected).toBe(0);
@@ -174,25 +188,39 @@ it('4. three relays on one backlog keep per-customer order without duplicates', 
     const customers = attempts.filter((a) => a.status === 201).map((a) => a.customerId!);
     // Five changes per customer, one after the other (each needs the previous ETag); customers in parallel.
     const queue = [...customers];
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      for (let id = queue.shift(); id; id = queue.shift()) {
-        for (let version = 1; version <= 5; version++) {
-          const response = await fetch(`${api.url}/v1/customers/${id}`, {
-            method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json', 'if-match': `"${version}"` },
-            body: JSON.stringify({ name: `Fault Test v${version + 1}` }),
-          });
-          expect(response.status).toBe(200);
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let id = queue.shift(); id; id = queue.shift()) {
+          for (let version = 1; version <= 5; version++) {
+            const response = await fetch(`${api.url}/v1/customers/${id}`, {
+              method: 'PATCH',
+              headers: { 'content-type': 'application/merge-patch+json', 'if-match': `"${version}"` },
+              body: JSON.stringify({ name: `Fault Test v${version + 1}` }),
+            });
+            expect(response.status).toBe(200);
+          }
         }
-      }
-    }));
+      }),
+    );
     const [{ backlog }] = await db.query('SELECT COUNT(*) AS backlog FROM outbox_messages WHERE published_at IS NULL');
     expect(Number(backlog)).toBe(customers.length * 6);
     await Promise.all([1, 2, 3].map(() => s.start('relay', { OUTBOX_BATCH_SIZE: '20' })));
-    expect(await s.subscriber.waitFor(() => new Set(s.subscriber.deliveries.map((d) => d.eventId)).size >= customers.length * 6, 60_000)).toBe(true);
+    expect(
+      await s.subscriber.waitFor(
+        () => new Set(s.subscriber.deliveries.map((d) => d.eventId)).size >= customers.length * 6,
+        60_000,
+      ),
+    ).toBe(true);
     const bySubject = new Map<string, number[]>();
-    for (const d of s.subscriber.deliveries) bySubject.set(d.subject, [...(bySubject.get(d.subject) ?? []), d.sequence]);
+    for (const d of s.subscriber.deliveries)
+      bySubject.set(d.subject, [...(bySubject.get(d.subject) ?? []), d.sequence]);
     const outOfOrder = [...bySubject.values()].filter((seq) => seq.some((n, i) => i > 0 && n <= seq[i - 1])).length;
-    const ledger = registrationLedger('3 relays, 900-row backlog', attempts, s.subscriber.deliveries, `${outOfOrder} customers out of order`);
+    const ledger = registrationLedger(
+      '3 relays, 900-row backlog',
+      attempts,
+      s.subscriber.deliveries,
+      `${outOfOrder} customers out of order`,
+    );
     ledgers.push(ledger);
     expect(outOfOrder).toBe(0);
     expect(duplicates(s.subscriber.deliveries)).toBe(0);
@@ -206,7 +234,10 @@ it('4. three relays on one backlog keep per-customer order without duplicates', 
 it('5. MariaDB unreachable for a while: 503s meanwhile, no half-written customer, recovery without restart', async () => {
   const s = await scenario('database-cut');
   const target = new URL(DATABASE_URL);
-  const proxy = new TcpProxy(40_000 + Math.floor(Math.random() * 1000), { host: target.hostname, port: Number(target.port || 3306) });
+  const proxy = new TcpProxy(40_000 + Math.floor(Math.random() * 1000), {
+    host: target.hostname,
+    port: Number(target.port || 3306),
+  });
   await proxy.open();
   try {
     const proxied = new URL(DATABASE_URL);

@@ -50,14 +50,25 @@ describe('HTTP → outbox → RabbitMQ', () => {
     expect(queue.received).toHaveLength(4); // and nothing else: the database was empty when the relay started
 
     expect(registered.routingKey).toBe('customer.registered');
-    const [outboxRow] = await t.dataSource.query('SELECT id, published_at FROM outbox_messages WHERE aggregateid = ? ORDER BY position LIMIT 1', [customer.id]);
+    const [outboxRow] = await t.dataSource.query(
+      'SELECT id, published_at FROM outbox_messages WHERE aggregateid = ? ORDER BY position LIMIT 1',
+      [customer.id],
+    );
     expect(registered.properties).toMatchObject({
-      messageId: outboxRow.id, contentType: 'application/cloudevents+json', type: 'customerflow.customer.registered.v1', deliveryMode: 2,
+      messageId: outboxRow.id,
+      contentType: 'application/cloudevents+json',
+      type: 'customerflow.customer.registered.v1',
+      deliveryMode: 2,
     });
     expect(outboxRow.published_at).not.toBeNull();
     const events = messages.map((m) => JSON.parse(m.body));
     expect(events[0].data).toEqual(customer);
-    expect(messages.map((m) => m.routingKey)).toEqual(['customer.registered', 'customer.updated', 'customer.deactivated', 'customer.erased']);
+    expect(messages.map((m) => m.routingKey)).toEqual([
+      'customer.registered',
+      'customer.updated',
+      'customer.deactivated',
+      'customer.erased',
+    ]);
     expect(events.map((e) => e.sequence)).toEqual(['1', '2', '3', '4']);
     expect(events.map((e) => e.subject)).toEqual(Array(4).fill(customer.id));
     expect(events[1].data.changes).toEqual({ name: 'Ana Lima' });

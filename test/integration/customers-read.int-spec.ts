@@ -12,7 +12,28 @@ import { cleanDatabase } from '../support/database-cleaner';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const ROWS = 100_000;
-const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Hugo', 'Íris', 'João', 'Karla', 'Luís', 'Maria', 'Nuno', 'Olga', 'Paulo', 'Rita', 'Sérgio', 'Tânia', 'Vítor'];
+const FIRST = [
+  'Ana',
+  'Bruno',
+  'Carla',
+  'Diego',
+  'Elisa',
+  'Fábio',
+  'Gabriela',
+  'Hugo',
+  'Íris',
+  'João',
+  'Karla',
+  'Luís',
+  'Maria',
+  'Nuno',
+  'Olga',
+  'Paulo',
+  'Rita',
+  'Sérgio',
+  'Tânia',
+  'Vítor',
+];
 const LAST = ['Souza', 'Lima', 'Reis', 'Costa', 'Alves', 'Dias', 'Mota', 'Pereira', 'Santos', 'Oliveira', 'Ferreira'];
 const SORTS: CustomerSort[] = ['-createdAt', 'createdAt', 'name', '-name'];
 const START = Date.parse('2024-01-01T00:00:00.000Z');
@@ -55,7 +76,9 @@ afterAll(async () => {
   await t.close();
 });
 
-type Filters = Partial<Pick<CustomerListCriteria, 'status' | 'email' | 'document' | 'namePrefix' | 'createdFrom' | 'createdTo'>>;
+type Filters = Partial<
+  Pick<CustomerListCriteria, 'status' | 'email' | 'document' | 'namePrefix' | 'createdFrom' | 'createdTo'>
+>;
 
 const FROM = new Date(START + 90 * 86_400_000);
 const TO = new Date(START + 120 * 86_400_000);
@@ -76,7 +99,10 @@ const FILTER_SETS: Array<[string, () => Filters]> = [
   ['createdFrom + createdTo', () => ({ createdFrom: FROM, createdTo: TO })],
   ['created window + status', () => ({ createdFrom: FROM, createdTo: TO, status: 'inactive' })],
   ['q + created window', () => ({ namePrefix: 'Jo', createdFrom: FROM, createdTo: TO })],
-  ['every filter but email and document', () => ({ status: 'active', namePrefix: 'Ri', createdFrom: FROM, createdTo: TO })],
+  [
+    'every filter but email and document',
+    () => ({ status: 'active', namePrefix: 'Ri', createdFrom: FROM, createdTo: TO }),
+  ],
 ];
 
 const shapes = SORTS.flatMap((sort) =>
@@ -96,7 +122,11 @@ async function explain(sql: string, parameters: readonly unknown[]): Promise<Exp
  * but then sorts every customer, which "no type ALL" alone would let through.
  */
 function readsAnIndex(row: ExplainRow, uniqueLookup = false): boolean {
-  if (uniqueLookup && /Impossible WHERE noticed after reading const tables|no matching row in const table/.test(row.Extra ?? '')) return true;
+  if (
+    uniqueLookup &&
+    /Impossible WHERE noticed after reading const tables|no matching row in const table/.test(row.Extra ?? '')
+  )
+    return true;
   const sortsTooMuch = /Using filesort/.test(row.Extra ?? '') && Number(row.rows) > ROWS / 5;
   return row.type !== 'ALL' && row.key !== null && !sortsTooMuch;
 }
@@ -104,18 +134,36 @@ function readsAnIndex(row: ExplainRow, uniqueLookup = false): boolean {
 describe(`list query plans at ${ROWS.toLocaleString('en')} customers`, () => {
   it.each(shapes)('%s uses an index', async (_label, sort, filters, later) => {
     const first: CustomerListCriteria = {
-      status: null, email: null, document: null, namePrefix: null, createdFrom: null, createdTo: null, ...filters(),
-      sort, limit: 20, after: null,
+      status: null,
+      email: null,
+      document: null,
+      namePrefix: null,
+      createdFrom: null,
+      createdTo: null,
+      ...filters(),
+      sort,
+      limit: 20,
+      after: null,
     };
     const unique = first.email !== null || first.document !== null;
     let criteria = first;
     if (later) {
       // Continue after the first page's last row, as a client would: a cursor from real data fits the filters.
       const { sql, parameters } = listCustomersSql(first, 21);
-      const rows: Array<{ id: string; name: string; created_at: Date }> = await t.dataSource.query(sql, parameters as unknown[]);
+      const rows: Array<{ id: string; name: string; created_at: Date }> = await t.dataSource.query(
+        sql,
+        parameters as unknown[],
+      );
       const last = rows[Math.min(rows.length, 20) - 1]!;
       if (!unique) expect(rows).toHaveLength(21); // the seed gives every other filter set more than one page
-      criteria = { ...first, after: { sort, value: sort.endsWith('name') ? last.name : fromDb(last.created_at).toISOString(), id: String(last.id) } };
+      criteria = {
+        ...first,
+        after: {
+          sort,
+          value: sort.endsWith('name') ? last.name : fromDb(last.created_at).toISOString(),
+          id: String(last.id),
+        },
+      };
     }
     const { sql, parameters } = listCustomersSql(criteria, 21);
     const plan = await explain(sql, parameters);
@@ -125,24 +173,37 @@ describe(`list query plans at ${ROWS.toLocaleString('en')} customers`, () => {
 
   it('reads the addresses of a page by primary key', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => String(BigInt(sample.id) + BigInt(i)));
-    const plan = await explain(`SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id IN (${ids.map(() => '?').join(', ')}) ORDER BY a.customer_id, a.position`, ids);
+    const plan = await explain(
+      `SELECT a.customer_id FROM customer_addresses a WHERE a.customer_id IN (${ids.map(() => '?').join(', ')}) ORDER BY a.customer_id, a.position`,
+      ids,
+    );
     expect(plan.filter((row) => !readsAnIndex(row))).toEqual([]);
   });
 
   it('the check can fail: a full scan, or a sort of most of the table, is refused', async () => {
-    const scan = await explain('SELECT c.id FROM customers c WHERE c.phone = ? ORDER BY c.updated_at LIMIT 21', ['+5511987654321']);
+    const scan = await explain('SELECT c.id FROM customers c WHERE c.phone = ? ORDER BY c.updated_at LIMIT 21', [
+      '+5511987654321',
+    ]);
     expect(scan.map((row) => [row.type, readsAnIndex(row)])).toEqual([['ALL', false]]);
-    const sort = await explain("SELECT c.id FROM customers c WHERE c.status = 'active' ORDER BY c.updated_at LIMIT 21", []);
-    expect(sort.map((row) => [row.key, /Using filesort/.test(row.Extra ?? ''), readsAnIndex(row)])).toEqual([['ix_customers_status_created', true, false]]);
+    const sort = await explain(
+      "SELECT c.id FROM customers c WHERE c.status = 'active' ORDER BY c.updated_at LIMIT 21",
+      [],
+    );
+    expect(sort.map((row) => [row.key, /Using filesort/.test(row.Extra ?? ''), readsAnIndex(row)])).toEqual([
+      ['ix_customers_status_created', true, false],
+    ]);
   });
 });
 
 describe(`GET /v1/customers at ${ROWS.toLocaleString('en')} customers`, () => {
-  it.each(SORTS)('sort=%s: three pages of 100 are the first 300 rows in the database\'s own order', async (sort) => {
+  it.each(SORTS)("sort=%s: three pages of 100 are the first 300 rows in the database's own order", async (sort) => {
     const ids: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 3; page += 1) {
-      const response = await t.http().get('/v1/customers').query({ sort, limit: 100, ...(cursor ? { cursor } : {}) });
+      const response = await t
+        .http()
+        .get('/v1/customers')
+        .query({ sort, limit: 100, ...(cursor ? { cursor } : {}) });
       expect(response.status).toBe(200);
       expect(response.body.items).toHaveLength(100);
       ids.push(...response.body.items.map((c: { id: string }) => c.id));

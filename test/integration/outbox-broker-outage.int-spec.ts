@@ -33,7 +33,9 @@ describe('outbox relay through a broker outage', () => {
     await emptyOutbox(dataSource);
     exchange = uniqueName('customerflow.events.it');
     harness = await inProcessRelay(dataSource, {
-      exchange, claim: 'skip-locked', pollMs: 200,
+      exchange,
+      claim: 'skip-locked',
+      pollMs: 200,
       unavailableBackoff: { baseMs: 100, maxMs: 2000, jitter: 0.2 },
     });
     await harness.transport.check();
@@ -69,7 +71,11 @@ describe('outbox relay through a broker outage', () => {
         harness.signal.wake();
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(await outboxCounts(dataSource)).toMatchObject({ published: before.length, withAttempts: 0, deadLettered: 0 });
+      expect(await outboxCounts(dataSource)).toMatchObject({
+        published: before.length,
+        withAttempts: 0,
+        deadLettered: 0,
+      });
     } finally {
       rabbitmqctl('start_app');
       rabbitmqctl('await_startup');
@@ -81,17 +87,30 @@ describe('outbox relay through a broker outage', () => {
     const recoveredMs = Date.now() - startedAt;
     await queue.settle(500);
 
-    const analysis = analyseDeliveries(queue.received.map((m) => m.body), [...before, ...during]);
+    const analysis = analyseDeliveries(
+      queue.received.map((m) => m.body),
+      [...before, ...during],
+    );
     // The broker redelivers to the test's own consumer whatever it had delivered but not yet seen acked when it
     // stopped; those are not the relay's duplicates.
-    const published = analyseDeliveries(queue.received.filter((m) => !m.redelivered).map((m) => m.body), [...before, ...during]);
-    log.log(`broker down ${startedAt - stoppedAt} ms with ${during.length} rows committed meanwhile; all delivered ` +
-      `${recoveredMs} ms after it was back; lost ${analysis.lost.length}, published twice ${published.duplicates}, ` +
-      `redelivered to the consumer ${queue.received.filter((m) => m.redelivered).length}`);
+    const published = analyseDeliveries(
+      queue.received.filter((m) => !m.redelivered).map((m) => m.body),
+      [...before, ...during],
+    );
+    log.log(
+      `broker down ${startedAt - stoppedAt} ms with ${during.length} rows committed meanwhile; all delivered ` +
+        `${recoveredMs} ms after it was back; lost ${analysis.lost.length}, published twice ${published.duplicates}, ` +
+        `redelivered to the consumer ${queue.received.filter((m) => m.redelivered).length}`,
+    );
     expect(analysis.lost).toEqual([]);
     expect(analysis.outOfOrder).toEqual([]);
     expect(published.duplicates).toBe(0);
-    expect(await outboxCounts(dataSource)).toMatchObject({ total: 1100, published: 1100, withAttempts: 0, deadLettered: 0 });
+    expect(await outboxCounts(dataSource)).toMatchObject({
+      total: 1100,
+      published: 1100,
+      withAttempts: 0,
+      deadLettered: 0,
+    });
     await expect(harness.transport.check()).resolves.toBeUndefined();
   }, 120_000);
 });

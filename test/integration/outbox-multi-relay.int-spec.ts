@@ -64,7 +64,8 @@ describe.each(['skip-locked', 'lease'] as const)('relay processes with the %s cl
     const ready = await fetch(`http://127.0.0.1:${relays[0].port}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
-      status: 'ok', details: { database: { status: 'up' }, broker: { status: 'up', transport: 'rabbitmq' } },
+      status: 'ok',
+      details: { database: { status: 'up' }, broker: { status: 'up', transport: 'rabbitmq' } },
     });
     const history = interleavedHistory(500, 20);
 
@@ -75,10 +76,15 @@ describe.each(['skip-locked', 'lease'] as const)('relay processes with the %s cl
     const drainedMs = Date.now() - committedAt;
     await queue.settle(1000);
 
-    const analysis = analyseDeliveries(queue.received.map((m) => m.body), rows);
+    const analysis = analyseDeliveries(
+      queue.received.map((m) => m.body),
+      rows,
+    );
     const shares = relays.map(publishedBy);
-    log.log(`${claim}: 3 relays drained 10,000 rows in ${drainedMs} ms (${Math.round(10_000_000 / drainedMs)} msg/s), ` +
-      `${analysis.duplicates} duplicates; published per relay: ${shares.join(' / ')}`);
+    log.log(
+      `${claim}: 3 relays drained 10,000 rows in ${drainedMs} ms (${Math.round(10_000_000 / drainedMs)} msg/s), ` +
+        `${analysis.duplicates} duplicates; published per relay: ${shares.join(' / ')}`,
+    );
     expect(analysis.lost).toEqual([]);
     expect(analysis.outOfOrder).toEqual([]);
     expect(analysis.duplicates).toBe(0);
@@ -86,10 +92,18 @@ describe.each(['skip-locked', 'lease'] as const)('relay processes with the %s cl
     expect(queue.received).toHaveLength(10_000);
     expect(shares.reduce((a, b) => a + b, 0)).toBe(10_000);
     for (const share of shares) expect(share).toBeGreaterThan(0);
-    expect(await outboxCounts(dataSource)).toEqual({ total: 10_000, published: 10_000, deadLettered: 0, leased: 0, withAttempts: 0 });
+    expect(await outboxCounts(dataSource)).toEqual({
+      total: 10_000,
+      published: 10_000,
+      deadLettered: 0,
+      leased: 0,
+      withAttempts: 0,
+    });
 
     // SIGTERM: each finishes its batch, closes its connections and exits by itself.
-    const exits = await Promise.all(relays.splice(0).map((relay) => relay.stop(15_000).then(() => relay.child.signalCode ?? relay.child.exitCode)));
+    const exits = await Promise.all(
+      relays.splice(0).map((relay) => relay.stop(15_000).then(() => relay.child.signalCode ?? relay.child.exitCode)),
+    );
     expect(exits).toEqual(['SIGTERM', 'SIGTERM', 'SIGTERM']);
   }, 180_000);
 
@@ -123,20 +137,33 @@ describe.each(['skip-locked', 'lease'] as const)('relay processes with the %s cl
     const recoveredMs = Date.now() - restartedAt;
     await queue.settle(1000);
 
-    const analysis = analyseDeliveries(queue.received.map((m) => m.body), rows);
-    log.log(`${claim}: killed with ${publishedBeforeKill} rows marked and ${leftLeased} leased; the next relay published ` +
-      `the rest in ${recoveredMs} ms; lost ${analysis.lost.length}, duplicates ${analysis.duplicates}`);
+    const analysis = analyseDeliveries(
+      queue.received.map((m) => m.body),
+      rows,
+    );
+    log.log(
+      `${claim}: killed with ${publishedBeforeKill} rows marked and ${leftLeased} leased; the next relay published ` +
+        `the rest in ${recoveredMs} ms; lost ${analysis.lost.length}, duplicates ${analysis.duplicates}`,
+    );
     expect(analysis.lost).toEqual([]);
     expect(analysis.outOfOrder).toEqual([]);
     expect(analysis.unexpected).toBe(0);
     // At least once: rows acked but not yet marked when the relay died are sent again, never more than one batch.
     expect(analysis.duplicates).toBeLessThanOrEqual(500);
     if (claim === 'lease') expect(recoveredMs).toBeGreaterThanOrEqual(leaseMs - 500); // the leased rows waited for the expiry
-    expect(await outboxCounts(dataSource)).toMatchObject({ total: rows.length, published: rows.length, leased: 0, withAttempts: 0 });
+    expect(await outboxCounts(dataSource)).toMatchObject({
+      total: rows.length,
+      published: rows.length,
+      leased: 0,
+      withAttempts: 0,
+    });
   }, 180_000);
 });
 
 /** Sums the relay's debug lines `batch: N published, ...`. */
 function publishedBy(relay: RelayProcess): number {
-  return [...relay.output.join('').matchAll(/batch: (\d+) published/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return [...relay.output.join('').matchAll(/batch: (\d+) published/g)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
 }

@@ -31,7 +31,9 @@ describe('outbox relay → RabbitMQ', () => {
     await emptyOutbox(dataSource);
     exchange = uniqueName('customerflow.events.it');
     harness = await inProcessRelay(dataSource, {
-      exchange, claim: 'skip-locked', maxAttempts: 3,
+      exchange,
+      claim: 'skip-locked',
+      maxAttempts: 3,
       rowBackoff: { baseMs: 200, maxMs: 1000, jitter: 0 },
     });
     await harness.transport.check(); // declares the exchange, so test queues can bind before the first publish
@@ -55,7 +57,9 @@ describe('outbox relay → RabbitMQ', () => {
 
   it('publishes a registration as exactly one CloudEvent with the contract properties', async () => {
     const queue = await bind('customer.#');
-    const [row] = await insertOutboxRows(dataSource, [{ customerId: '42', version: 1, occurredAt: new Date('2026-03-01T12:34:56.789Z') }]);
+    const [row] = await insertOutboxRows(dataSource, [
+      { customerId: '42', version: 1, occurredAt: new Date('2026-03-01T12:34:56.789Z') },
+    ]);
 
     const report = await harness.relay.relayBatch();
 
@@ -76,14 +80,20 @@ describe('outbox relay → RabbitMQ', () => {
     });
     const validation = createCustomerEventValidator()(JSON.parse(message.body));
     expect(validation.errors).toEqual([]);
-    const [stored] = await dataSource.query('SELECT published_at, attempts, lease_owner FROM outbox_messages WHERE id = ?', [row.id]);
+    const [stored] = await dataSource.query(
+      'SELECT published_at, attempts, lease_owner FROM outbox_messages WHERE id = ?',
+      [row.id],
+    );
     expect(fromDb(stored.published_at).getTime()).toBeGreaterThan(Date.now() - 10_000);
     expect(stored).toMatchObject({ attempts: 0, lease_owner: null });
   });
 
   it('routes each event type to its routing key, each valid against its schema', async () => {
     const queue = await bind('customer.#');
-    const rows = await insertOutboxRows(dataSource, [1, 2, 3].map((version) => ({ customerId: '7', version })));
+    const rows = await insertOutboxRows(
+      dataSource,
+      [1, 2, 3].map((version) => ({ customerId: '7', version })),
+    );
 
     await harness.relay.relayBatch();
 
@@ -96,7 +106,11 @@ describe('outbox relay → RabbitMQ', () => {
 
   it('keeps events nobody is bound to in <exchange>.unrouted and marks them published', async () => {
     const unrouted = await AmqpTestQueue.existing(AMQP_URL, `${exchange}.unrouted`);
-    const rows = await insertOutboxRows(dataSource, [{ customerId: '1', version: 1 }, { customerId: '2', version: 1 }, { customerId: '1', version: 2 }]);
+    const rows = await insertOutboxRows(dataSource, [
+      { customerId: '1', version: 1 },
+      { customerId: '2', version: 1 },
+      { customerId: '1', version: 2 },
+    ]);
 
     const report = await harness.relay.relayBatch();
 
@@ -104,7 +118,11 @@ describe('outbox relay → RabbitMQ', () => {
     const received = await unrouted.waitFor(3, 5000);
     await unrouted.close();
     expect(received.map((m) => m.properties.messageId).sort()).toEqual(rows.map((r) => r.id).sort());
-    expect(received.map((m) => m.routingKey).sort()).toEqual(['customer.registered', 'customer.registered', 'customer.updated']);
+    expect(received.map((m) => m.routingKey).sort()).toEqual([
+      'customer.registered',
+      'customer.registered',
+      'customer.updated',
+    ]);
     expect(await outboxCounts(dataSource)).toMatchObject({ total: 3, published: 3, deadLettered: 0 });
   });
 
@@ -117,7 +135,12 @@ describe('outbox relay → RabbitMQ', () => {
       { customerId: '2', version: 1 },
     ]);
     const state = async (id: string) =>
-      (await dataSource.query('SELECT attempts, available_at, dead_lettered_at, published_at, last_error FROM outbox_messages WHERE id = ?', [id]))[0];
+      (
+        await dataSource.query(
+          'SELECT attempts, available_at, dead_lettered_at, published_at, last_error FROM outbox_messages WHERE id = ?',
+          [id],
+        )
+      )[0];
 
     const first = await harness.relay.relayBatch();
     const failedAt = Date.now();
@@ -146,19 +169,30 @@ describe('outbox relay → RabbitMQ', () => {
     await queue.waitFor(2, 5000);
     await queue.settle(200);
     expect(queue.received.map((m) => m.properties.messageId)).toEqual([other.id, blocked.id]);
-    expect(analyseDeliveries(queue.received.map((m) => m.body), [blocked, other])).toMatchObject({ lost: [], duplicates: 0, outOfOrder: [] });
+    expect(
+      analyseDeliveries(
+        queue.received.map((m) => m.body),
+        [blocked, other],
+      ),
+    ).toMatchObject({ lost: [], duplicates: 0, outOfOrder: [] });
     expect(await outboxCounts(dataSource)).toMatchObject({ published: 2, deadLettered: 1 });
   });
 
   it('drains a backlog on its own once started: woken by a commit, polling as the safety net', async () => {
     const queue = await bind('customer.#');
     harness.relay.start(harness.signal);
-    const rows = await insertOutboxRows(dataSource, Array.from({ length: 250 }, (_, i) => ({ customerId: String((i % 25) + 1), version: Math.floor(i / 25) + 1 })));
+    const rows = await insertOutboxRows(
+      dataSource,
+      Array.from({ length: 250 }, (_, i) => ({ customerId: String((i % 25) + 1), version: Math.floor(i / 25) + 1 })),
+    );
     harness.signal.wake();
 
     await queue.waitFor(250, 10_000);
     await queue.settle(200);
-    const analysis = analyseDeliveries(queue.received.map((m) => m.body), rows);
+    const analysis = analyseDeliveries(
+      queue.received.map((m) => m.body),
+      rows,
+    );
     expect(analysis).toEqual({ lost: [], duplicates: 0, outOfOrder: [], unexpected: 0 });
     expect(await outboxCounts(dataSource)).toMatchObject({ total: 250, published: 250 });
   });

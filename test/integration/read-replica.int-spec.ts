@@ -21,7 +21,12 @@ describe('DATABASE_READ_URL', () => {
 
   beforeAll(async () => {
     const url = new URL(replicaUrl);
-    const admin = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+    const admin = await createConnection({
+      host: url.hostname,
+      port: Number(url.port || 3306),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    });
     await admin.query(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
     await admin.query(`CREATE DATABASE \`${url.pathname.slice(1)}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
@@ -35,7 +40,12 @@ describe('DATABASE_READ_URL', () => {
   afterAll(async () => {
     await t.close();
     const url = new URL(replicaUrl);
-    const admin = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+    const admin = await createConnection({
+      host: url.hostname,
+      port: Number(url.port || 3306),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    });
     await admin.query(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
     await admin.end();
   });
@@ -48,6 +58,8 @@ describe('DATABASE_READ_URL', () => {
     expect((await t.http().get(`/v1/customers/${customer.id}`)).status).toBe(404);
     expect((await t.http().get('/v1/customers')).body.items).toEqual([]);
     // Commands read through the primary, so a change right after the registration still works.
-    expect((await t.http().patch(`/v1/customers/${customer.id}`).set('If-Match', '"1"').send({ name: 'Ana Lima' })).status).toBe(200);
+    expect(
+      (await t.http().patch(`/v1/customers/${customer.id}`).set('If-Match', '"1"').send({ name: 'Ana Lima' })).status,
+    ).toBe(200);
   });
 });

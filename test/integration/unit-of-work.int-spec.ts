@@ -10,7 +10,9 @@ describe('UnitOfWork on MariaDB', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.dataSource.query('CREATE TABLE IF NOT EXISTS uow_deadlock_probe (id INT PRIMARY KEY, hits INT NOT NULL) ENGINE=InnoDB');
+    await t.dataSource.query(
+      'CREATE TABLE IF NOT EXISTS uow_deadlock_probe (id INT PRIMARY KEY, hits INT NOT NULL) ENGINE=InnoDB',
+    );
     await t.dataSource.query('DELETE FROM uow_deadlock_probe');
     await t.dataSource.query('INSERT INTO uow_deadlock_probe (id, hits) VALUES (1, 0), (2, 0)');
   });

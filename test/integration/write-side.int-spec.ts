@@ -30,7 +30,9 @@ describe('write side on MariaDB', () => {
 
   it('rolls back the customer, its addresses, its outbox row and its idempotency key when the command fails after the insert', async () => {
     // The in-transaction event handlers run after the customer and outbox inserts: fail there.
-    const spy = jest.spyOn(t.app.get(InTransactionEventBus), 'dispatch').mockRejectedValueOnce(new Error('simulated failure after insert'));
+    const spy = jest
+      .spyOn(t.app.get(InTransactionEventBus), 'dispatch')
+      .mockRejectedValueOnce(new Error('simulated failure after insert'));
     const body = aRegistration();
     const response = await t.http().post('/v1/customers').set('Idempotency-Key', 'rollback-key').send(body);
     spy.mockRestore();
@@ -46,7 +48,9 @@ describe('write side on MariaDB', () => {
 
   it('gives exactly one 201 and nineteen 409 to 20 parallel registrations of one email', async () => {
     const email = `race.${Date.now()}@example.com`;
-    const responses = await Promise.all(Array.from({ length: 20 }, () => t.http().post('/v1/customers').send(aRegistration({ email }))));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => t.http().post('/v1/customers').send(aRegistration({ email }))),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([201, ...Array(19).fill(409)]);
     expect(responses.filter((r) => r.status === 409).every((r) => r.body.type === '/problems/email-taken')).toBe(true);
@@ -58,7 +62,13 @@ describe('write side on MariaDB', () => {
   it('gives exactly one 200 and nine 412 to 10 parallel PATCHes with one ETag', async () => {
     const { body: customer } = await t.http().post('/v1/customers').send(aRegistration()).expect(201);
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => t.http().patch(`/v1/customers/${customer.id}`).set('If-Match', '"1"').send({ name: `Writer ${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        t
+          .http()
+          .patch(`/v1/customers/${customer.id}`)
+          .set('If-Match', '"1"')
+          .send({ name: `Writer ${i}` }),
+      ),
     );
     expect(responses.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(412)]);
     const winner = responses.find((r) => r.status === 200)!;
@@ -69,12 +79,18 @@ describe('write side on MariaDB', () => {
 
   it('creates exactly one customer for 10 parallel POSTs with one Idempotency-Key', async () => {
     const body = aRegistration();
-    const responses = await Promise.all(Array.from({ length: 10 }, () => t.http().post('/v1/customers').set('Idempotency-Key', 'parallel-key').send(body)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.http().post('/v1/customers').set('Idempotency-Key', 'parallel-key').send(body),
+      ),
+    );
     for (const r of responses) expect([201, 409]).toContain(r.status);
     const created = responses.filter((r) => r.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
-    expect(responses.filter((r) => r.status === 409).every((r) => r.body.type === '/problems/idempotency-key-in-flight')).toBe(true);
+    expect(
+      responses.filter((r) => r.status === 409).every((r) => r.body.type === '/problems/idempotency-key-in-flight'),
+    ).toBe(true);
     expect(await count(t, 'customers', 'email = ?', [body.email])).toBe(1);
     expect(await count(t, 'outbox_messages', 'aggregateid = ?', [created[0].body.id])).toBe(1);
   });
@@ -89,7 +105,10 @@ describe('hilo ids on MariaDB', () => {
         "INSERT INTO customers (id, name, email, status, version, created_at, updated_at) VALUES (5000, 'Legacy', 'legacy@example.com', 'active', 1, NOW(3), NOW(3))",
       );
       const script = join(__dirname, '..', 'support', 'hilo-allocate.js');
-      const [a, b] = await Promise.all([run('node', [script, '5000', '50'], { env: process.env }), run('node', [script, '5000', '50'], { env: process.env })]);
+      const [a, b] = await Promise.all([
+        run('node', [script, '5000', '50'], { env: process.env }),
+        run('node', [script, '5000', '50'], { env: process.env }),
+      ]);
       const ids = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)].map(Number);
       expect(ids).toHaveLength(10_000);
       expect(new Set(ids).size).toBe(10_000);
@@ -107,11 +126,14 @@ describe('hilo ids on MariaDB', () => {
         "INSERT INTO customers (id, name, email, status, version, created_at, updated_at) VALUES (700, 'Legacy', 'legacy@example.com', 'active', 1, NOW(3), NOW(3))",
       );
       const ids: number[] = [];
-      for (let i = 0; i < 12; i++) ids.push(Number((await t.http().post('/v1/customers').send(aRegistration()).expect(201)).body.id));
+      for (let i = 0; i < 12; i++)
+        ids.push(Number((await t.http().post('/v1/customers').send(aRegistration()).expect(201)).body.id));
       expect(ids[0]).toBe(701);
       expect(new Set(ids).size).toBe(12);
       expect([...ids].sort((x, y) => x - y)).toEqual(ids);
-      const [{ next_value }] = await t.dataSource.query("SELECT next_value FROM hilo_sequences WHERE name = 'customers'");
+      const [{ next_value }] = await t.dataSource.query(
+        "SELECT next_value FROM hilo_sequences WHERE name = 'customers'",
+      );
       expect(Number(next_value)).toBe(721); // two blocks of 10 reserved: [701, 711) and [711, 721)
     } finally {
       await t.close();

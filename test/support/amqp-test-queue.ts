@@ -58,7 +58,10 @@ export class AmqpTestQueue {
     const deadline = Date.now() + timeoutMs;
     while (this.received.length < count) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} messages on ${this.name} within ${timeoutMs} ms, got ${this.received.length}`);
+      if (left <= 0)
+        throw new Error(
+          `expected ${count} messages on ${this.name} within ${timeoutMs} ms, got ${this.received.length}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 250));
         this.waiters.push(() => {

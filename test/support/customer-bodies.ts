@@ -24,7 +24,16 @@ export function aRegistration(overrides: Record<string, unknown> = {}): Record<s
     document: { type: 'CPF', number: aValidCpf() },
     birthDate: '1990-04-01',
     addresses: [
-      { street: 'Avenida Paulista', number: '1578', complement: null, district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310200', country: 'BR' },
+      {
+        street: 'Avenida Paulista',
+        number: '1578',
+        complement: null,
+        district: 'Bela Vista',
+        city: 'São Paulo',
+        state: 'SP',
+        postalCode: '01310200',
+        country: 'BR',
+      },
     ],
     ...overrides,
   };

@@ -30,7 +30,11 @@ export function aSeedEmail(): string {
  * following the largest one in the table, so no read-back is needed; both databases move their auto-increment
  * counter past them, so later registrations still get fresh ids. Not for use while other inserts run.
  */
-export async function insertCustomers(dataSource: DataSource, customers: readonly SeedCustomer[], batchSize = 1000): Promise<string[]> {
+export async function insertCustomers(
+  dataSource: DataSource,
+  customers: readonly SeedCustomer[],
+  batchSize = 1000,
+): Promise<string[]> {
   const [{ last }] = await dataSource.query('SELECT COALESCE(MAX(id), 0) AS last FROM customers');
   const ids = customers.map((_, i) => String(BigInt(last) + BigInt(i + 1)));
   for (let start = 0; start < customers.length; start += batchSize) {
@@ -41,14 +45,30 @@ export async function insertCustomers(dataSource: DataSource, customers: readonl
       // Erased rows look as erasure leaves them: no personal data, erased_at set.
       return status === 'erased'
         ? [ids[start + i], '', null, null, null, status, created, created, created]
-        : [ids[start + i], c.name, c.email ?? aSeedEmail(), c.document?.type ?? null, c.document?.number ?? null, status, created, created, null];
+        : [
+            ids[start + i],
+            c.name,
+            c.email ?? aSeedEmail(),
+            c.document?.type ?? null,
+            c.document?.number ?? null,
+            status,
+            created,
+            created,
+            null,
+          ];
     });
     await dataSource.query(
       `INSERT INTO customers (id, name, email, document_type, document_number, status, version, created_at, updated_at, erased_at) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, 1, ?, ?, ?)').join(', ')}`,
       values,
     );
     const addressRows = batch.flatMap((c, i) =>
-      c.status === 'erased' ? [] : Array.from({ length: c.addresses ?? 0 }, (_, position) => [ids[start + i], position, `${c.name} street ${position}`]),
+      c.status === 'erased'
+        ? []
+        : Array.from({ length: c.addresses ?? 0 }, (_, position) => [
+            ids[start + i],
+            position,
+            `${c.name} street ${position}`,
+          ]),
     );
     if (addressRows.length > 0) {
       await dataSource.query(

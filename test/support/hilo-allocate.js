@@ -6,7 +6,9 @@ const { dataSourceOptions, HiloIdGenerator, parseDatabaseUrl } = require('../../
 
 async function main() {
   const [count, blockSize] = process.argv.slice(2).map(Number);
-  const dataSource = new DataSource(dataSourceOptions(parseDatabaseUrl('DATABASE_URL', process.env.DATABASE_URL), { poolSize: 4 }));
+  const dataSource = new DataSource(
+    dataSourceOptions(parseDatabaseUrl('DATABASE_URL', process.env.DATABASE_URL), { poolSize: 4 }),
+  );
   await dataSource.initialize();
   const generator = new HiloIdGenerator(dataSource, null, blockSize);
   const sequence = { name: 'customers', table: 'customers', column: 'id' };

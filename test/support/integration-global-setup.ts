@@ -12,7 +12,12 @@ export default async function setup(): Promise<void> {
   if (config.kind !== 'mysql') throw new Error('the integration suite needs DATABASE_URL=mysql://...');
   const url = new URL(config.url);
   const database = url.pathname.slice(1);
-  const admin = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  const admin = await createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  });
   await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   const dataSource = new DataSource(dataSourceOptions(config));

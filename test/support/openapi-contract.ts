@@ -64,14 +64,18 @@ export class OpenApiContract {
   check(method: string, url: string, response: Response): void {
     const problems = this.problemsWith(method, url, response);
     if (problems.length > 0) {
-      throw new Error(`${method} ${url} → ${response.status} does not match the OpenAPI document:\n  - ${problems.join('\n  - ')}\n  body: ${truncate(response.text)}`);
+      throw new Error(
+        `${method} ${url} → ${response.status} does not match the OpenAPI document:\n  - ${problems.join('\n  - ')}\n  body: ${truncate(response.text)}`,
+      );
     }
   }
 
   /** The declared responses ("METHOD /path status") that no checked response has produced. */
   unseen(): string[] {
     return this.operations().flatMap(({ method, path, operation }) =>
-      Object.keys(operation.responses).map((status) => `${method} ${path} ${status}`).filter((key) => !this.seen.has(key)),
+      Object.keys(operation.responses)
+        .map((status) => `${method} ${path} ${status}`)
+        .filter((key) => !this.seen.has(key)),
     );
   }
 
@@ -81,20 +85,30 @@ export class OpenApiContract {
     if (!match) return [`no operation ${method} ${pathname} in the document`];
     const { path, operation } = match;
     const status = String(response.status);
-    const declared = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
-    if (!declared) return [`status ${status} is not declared (declared: ${Object.keys(operation.responses).join(', ')})`];
-    const key = operation.responses[status] ? status : operation.responses[`${status[0]}XX`] ? `${status[0]}XX` : 'default';
+    const declared =
+      operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
+    if (!declared)
+      return [`status ${status} is not declared (declared: ${Object.keys(operation.responses).join(', ')})`];
+    const key = operation.responses[status]
+      ? status
+      : operation.responses[`${status[0]}XX`]
+        ? `${status[0]}XX`
+        : 'default';
     this.seen.add(`${method} ${path} ${key}`);
     return [...this.bodyProblems(declared, response), ...this.headerProblems(declared, response)];
   }
 
   private bodyProblems(declared: ResponseObject, response: Response): string[] {
-    const contentType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = String(response.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (!declared.content || Object.keys(declared.content).length === 0) {
       return response.text ? [`no body is declared, but one was sent (${contentType})`] : [];
     }
     const media = declared.content[contentType];
-    if (!media) return [`content type "${contentType}" is not declared (declared: ${Object.keys(declared.content).join(', ')})`];
+    if (!media)
+      return [`content type "${contentType}" is not declared (declared: ${Object.keys(declared.content).join(', ')})`];
     if (media.schema === undefined) return [];
     let body: unknown;
     try {
@@ -103,7 +117,9 @@ export class OpenApiContract {
       return ['the body is not JSON'];
     }
     const validate = this.validatorFor(media.schema);
-    return validate(body) ? [] : (validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    return validate(body)
+      ? []
+      : (validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
   }
 
   private headerProblems(declared: ResponseObject, response: Response): string[] {
@@ -112,13 +128,17 @@ export class OpenApiContract {
       if (value === undefined) return header.required ? [`required header ${name} is missing`] : [];
       if (header.schema === undefined) return [];
       const validate = this.validatorFor(header.schema);
-      return validate(value) ? [] : [`header ${name}: ${JSON.stringify(value)} ${validate.errors?.map((e) => e.message).join('; ')}`];
+      return validate(value)
+        ? []
+        : [`header ${name}: ${JSON.stringify(value)} ${validate.errors?.map((e) => e.message).join('; ')}`];
     });
   }
 
   private findOperation(method: string, pathname: string): { path: string; operation: OperationObject } | undefined {
     const candidates = Object.keys(this.document.paths)
-      .filter((template) => templateRegExp(template).test(pathname) && this.document.paths[template]![method.toLowerCase()])
+      .filter(
+        (template) => templateRegExp(template).test(pathname) && this.document.paths[template]![method.toLowerCase()],
+      )
       // A literal segment beats a parameter: /v1/customers/search before /v1/customers/{id}.
       .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
     const path = candidates[0];

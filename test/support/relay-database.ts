@@ -30,9 +30,14 @@ export async function openOutboxTestDatabase(poolSize = 10): Promise<DataSource>
 async function migrate(config: DatabaseConfig): Promise<void> {
   const url = new URL(config.url);
   const admin = await createConnection({
-    host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password),
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
   });
-  await admin.query(`CREATE DATABASE IF NOT EXISTS \`${url.pathname.slice(1)}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.query(
+    `CREATE DATABASE IF NOT EXISTS \`${url.pathname.slice(1)}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
   await admin.end();
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
@@ -63,7 +68,10 @@ export async function outboxCounts(dataSource: DataSource): Promise<OutboxCounts
        FROM outbox_messages`,
   );
   return {
-    total: Number(row.total), published: Number(row.published), deadLettered: Number(row.dead),
-    leased: Number(row.leased ?? 0), withAttempts: Number(row.with_attempts ?? 0),
+    total: Number(row.total),
+    published: Number(row.published),
+    deadLettered: Number(row.dead),
+    leased: Number(row.leased ?? 0),
+    withAttempts: Number(row.with_attempts ?? 0),
   };
 }

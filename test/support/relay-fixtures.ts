@@ -39,24 +39,43 @@ export function traceparent(): string {
 export function envelope(spec: OutboxRowSpec, id: string, trace: string): Record<string, unknown> {
   const time = (spec.occurredAt ?? new Date()).toISOString();
   const base = {
-    specversion: '1.0', id, source: '/customerflow', subject: spec.customerId, time,
-    datacontenttype: 'application/json', sequence: String(spec.version), traceparent: trace,
+    specversion: '1.0',
+    id,
+    source: '/customerflow',
+    subject: spec.customerId,
+    time,
+    datacontenttype: 'application/json',
+    sequence: String(spec.version),
+    traceparent: trace,
   };
   if (spec.version === 1) {
     return {
       ...base,
       type: spec.type ?? REGISTERED,
       data: {
-        id: spec.customerId, name: `Customer ${spec.customerId}`, email: `customer-${spec.customerId}@example.com`,
-        phone: null, document: null, birthDate: null, status: 'active', addresses: [],
-        createdAt: time, updatedAt: time, version: 1,
+        id: spec.customerId,
+        name: `Customer ${spec.customerId}`,
+        email: `customer-${spec.customerId}@example.com`,
+        phone: null,
+        document: null,
+        birthDate: null,
+        status: 'active',
+        addresses: [],
+        createdAt: time,
+        updatedAt: time,
+        version: 1,
       },
     };
   }
   return {
     ...base,
     type: spec.type ?? UPDATED,
-    data: { id: spec.customerId, version: spec.version, updatedAt: time, changes: { name: `Customer ${spec.customerId} v${spec.version}` } },
+    data: {
+      id: spec.customerId,
+      version: spec.version,
+      updatedAt: time,
+      changes: { name: `Customer ${spec.customerId} v${spec.version}` },
+    },
   };
 }
 
@@ -64,10 +83,26 @@ export function envelope(spec: OutboxRowSpec, id: string, trace: string): Record
  * Inserts rows in the given order (so `position` follows it), in chunks of one multi-row INSERT each. Pass a
  * transaction's EntityManager to make them all visible at once.
  */
-export async function insertOutboxRows(dataSource: DataSource | EntityManager, specs: readonly OutboxRowSpec[], chunk = 1000): Promise<InsertedRow[]> {
+export async function insertOutboxRows(
+  dataSource: DataSource | EntityManager,
+  specs: readonly OutboxRowSpec[],
+  chunk = 1000,
+): Promise<InsertedRow[]> {
   const inserted: InsertedRow[] = [];
-  const columns = ['id', 'aggregatetype', 'aggregateid', 'type', 'payload', 'headers', 'occurred_at', 'available_at',
-    'published_at', 'dead_lettered_at', 'attempts', 'last_error'];
+  const columns = [
+    'id',
+    'aggregatetype',
+    'aggregateid',
+    'type',
+    'payload',
+    'headers',
+    'occurred_at',
+    'available_at',
+    'published_at',
+    'dead_lettered_at',
+    'attempts',
+    'last_error',
+  ];
   for (let start = 0; start < specs.length; start += chunk) {
     const part = specs.slice(start, start + chunk);
     const parameters: unknown[] = [];
@@ -78,11 +113,27 @@ export async function insertOutboxRows(dataSource: DataSource | EntityManager, s
       const payload = JSON.stringify(event);
       const occurredAt = spec.occurredAt ?? new Date();
       parameters.push(
-        id, 'customer', spec.customerId, event.type, payload, JSON.stringify({ traceparent: trace }), toDb(occurredAt), toDb(occurredAt),
-        spec.publishedAt ? toDb(spec.publishedAt) : null, spec.deadLetteredAt ? toDb(spec.deadLetteredAt) : null,
-        spec.attempts ?? 0, spec.lastError ?? null,
+        id,
+        'customer',
+        spec.customerId,
+        event.type,
+        payload,
+        JSON.stringify({ traceparent: trace }),
+        toDb(occurredAt),
+        toDb(occurredAt),
+        spec.publishedAt ? toDb(spec.publishedAt) : null,
+        spec.deadLetteredAt ? toDb(spec.deadLetteredAt) : null,
+        spec.attempts ?? 0,
+        spec.lastError ?? null,
       );
-      inserted.push({ id, customerId: spec.customerId, version: spec.version, type: String(event.type), payload, traceparent: trace });
+      inserted.push({
+        id,
+        customerId: spec.customerId,
+        version: spec.version,
+        type: String(event.type),
+        payload,
+        traceparent: trace,
+      });
     }
     const values = part.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
     await dataSource.query(`INSERT INTO outbox_messages (${columns.join(', ')}) VALUES ${values}`, parameters);

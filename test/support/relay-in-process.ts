@@ -4,7 +4,12 @@
  */
 import type { DataSource } from 'typeorm';
 import {
-  type BackoffPolicy, type ClaimMode, createOutboxClaim, OutboxRelay, OutboxSignal, RabbitMqTransport,
+  type BackoffPolicy,
+  type ClaimMode,
+  createOutboxClaim,
+  OutboxRelay,
+  OutboxSignal,
+  RabbitMqTransport,
 } from '../../libs/outbox/src';
 
 export interface InProcessRelayOptions {
@@ -26,7 +31,11 @@ export interface InProcessRelay {
 }
 
 export async function inProcessRelay(dataSource: DataSource, options: InProcessRelayOptions): Promise<InProcessRelay> {
-  const transport = new RabbitMqTransport({ url: process.env.AMQP_URL!, exchange: options.exchange, confirmTimeoutMs: 5000 });
+  const transport = new RabbitMqTransport({
+    url: process.env.AMQP_URL!,
+    exchange: options.exchange,
+    confirmTimeoutMs: 5000,
+  });
   const claim = await createOutboxClaim(dataSource, { mode: options.claim, leaseMs: options.leaseMs ?? 30_000 });
   const relay = new OutboxRelay(claim, transport, {
     batchSize: options.batchSize ?? 100,

@@ -78,7 +78,8 @@ export async function startRelayProcess(env: Record<string, string>): Promise<Re
 async function waitUntilLive(relay: RelayProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (relay.child.exitCode !== null) throw new Error(`the relay exited with ${relay.child.exitCode}:\n${relay.output.join('')}`);
+    if (relay.child.exitCode !== null)
+      throw new Error(`the relay exited with ${relay.child.exitCode}:\n${relay.output.join('')}`);
     try {
       const response = await fetch(`http://127.0.0.1:${relay.port}/health/live`);
       if (response.ok) return;
@@ -97,7 +98,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

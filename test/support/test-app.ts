@@ -30,7 +30,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = AppConfig.fromEnv({
     LOG_LEVEL: 'silent',
     OUTBOX_RELAY: 'off',
-    ...(isIntegration ? { DATABASE_URL: process.env.DATABASE_URL!, AMQP_URL: process.env.AMQP_URL! } : { DATABASE_URL: `sqlite:${sqliteFile}` }),
+    ...(isIntegration
+      ? { DATABASE_URL: process.env.DATABASE_URL!, AMQP_URL: process.env.AMQP_URL! }
+      : { DATABASE_URL: `sqlite:${sqliteFile}` }),
     ...env,
   });
   // Clean before the app starts: an in-process relay would otherwise publish rows other tests left behind.

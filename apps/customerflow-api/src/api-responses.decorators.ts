@@ -20,7 +20,8 @@ interface HeaderObject {
 
 export const ETAG_HEADER: Record<string, HeaderObject> = {
   ETag: {
-    description: 'The customer version as an entity tag, such as "3". Send it back in If-Match (to change) or If-None-Match (to re-read).',
+    description:
+      'The customer version as an entity tag, such as "3". Send it back in If-Match (to change) or If-None-Match (to re-read).',
     required: true,
     schema: { type: 'string', pattern: '^"[0-9]+"$', examples: ['"3"'] },
   },
@@ -42,7 +43,11 @@ export const IDEMPOTENT_REPLAYED_HEADER: Record<string, HeaderObject> = {
 };
 
 export const RETRY_AFTER_HEADER: Record<string, HeaderObject> = {
-  'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying',
+    required: true,
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
 };
 
 const DEFAULT_DESCRIPTIONS = {
@@ -59,7 +64,9 @@ const DEFAULT_DESCRIPTIONS = {
 } as const;
 
 export type ProblemStatus = keyof typeof DEFAULT_DESCRIPTIONS;
-type ProblemEntry = ProblemStatus | { readonly status: ProblemStatus; readonly description: string; readonly headers?: Record<string, HeaderObject> };
+type ProblemEntry =
+  | ProblemStatus
+  | { readonly status: ProblemStatus; readonly description: string; readonly headers?: Record<string, HeaderObject> };
 
 /**
  * Declares each listed error status as a problem+json response; 503 also declares Retry-After unless the entry lists
@@ -70,7 +77,9 @@ export function ApiProblemResponses(...entries: readonly ProblemEntry[]): Method
   const responses = Object.fromEntries(
     entries.map((entry) => {
       const { status, description, headers } =
-        typeof entry === 'number' ? { status: entry, description: DEFAULT_DESCRIPTIONS[entry], headers: undefined } : entry;
+        typeof entry === 'number'
+          ? { status: entry, description: DEFAULT_DESCRIPTIONS[entry], headers: undefined }
+          : entry;
       const allHeaders = headers ?? (status === 503 ? RETRY_AFTER_HEADER : {});
       return [
         status,
@@ -82,10 +91,13 @@ export function ApiProblemResponses(...entries: readonly ProblemEntry[]): Method
       ];
     }),
   );
-  return applyDecorators(ApiExtraModels(ProblemResponse), (_target: object, _key: string | symbol, descriptor: PropertyDescriptor) => {
-    const existing = Reflect.getMetadata(DECORATORS.API_RESPONSE, descriptor.value) ?? {};
-    Reflect.defineMetadata(DECORATORS.API_RESPONSE, { ...existing, ...responses }, descriptor.value);
-  });
+  return applyDecorators(
+    ApiExtraModels(ProblemResponse),
+    (_target: object, _key: string | symbol, descriptor: PropertyDescriptor) => {
+      const existing = Reflect.getMetadata(DECORATORS.API_RESPONSE, descriptor.value) ?? {};
+      Reflect.defineMetadata(DECORATORS.API_RESPONSE, { ...existing, ...responses }, descriptor.value);
+    },
+  );
 }
 
 /** Adds response headers to the response a route declares for `status`, whichever decorator declared it. */

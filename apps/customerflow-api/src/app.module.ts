@@ -12,7 +12,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
 import { OutboxModule } from '@customerflow/outbox';
 import {
-  AppConfig, ConfigModule, createValidationPipe, DatabaseModule, FeatureFlagsModule, IdempotencyRetention, ProblemDetailsFilter,
+  AppConfig,
+  ConfigModule,
+  createValidationPipe,
+  DatabaseModule,
+  FeatureFlagsModule,
+  IdempotencyRetention,
+  ProblemDetailsFilter,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
 import { AsyncApiController } from './contracts/asyncapi.controller';

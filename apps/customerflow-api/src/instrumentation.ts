@@ -11,14 +11,18 @@ import { installTraceContextPropagation, prometheusExporter } from '@customerflo
 // Installed before the instrumentation, so HTTP server metrics land in the Prometheus exporter too.
 prometheusExporter();
 
-const exportsTraces = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+const exportsTraces = Boolean(
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+);
 
 if (exportsTraces && process.env.OTEL_SDK_DISABLED !== 'true') {
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? 'customerflow-api',
-    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url?.startsWith('/health') ?? false })],
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url?.startsWith('/health') ?? false }),
+    ],
   });
   sdk.start();
   process.once('beforeExit', () => void sdk.shutdown());

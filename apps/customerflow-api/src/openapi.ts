@@ -25,8 +25,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('CustomerFlow API')
     .setDescription(
       'Register, change, deactivate, reactivate, erase, read and search customers. Every error is ' +
-        'application/problem+json (RFC 9457). A customer\'s ETag is its version: send it in If-Match to change the ' +
-        'customer without overwriting someone else\'s change, and in If-None-Match to re-read it cheaply.',
+        "application/problem+json (RFC 9457). A customer's ETag is its version: send it in If-Match to change the " +
+        "customer without overwriting someone else's change, and in If-None-Match to re-read it cheaply.",
     )
     .setVersion('1')
     // @nestjs/swagger 12 emits 3.0 unless asked; asking for 3.1 also turns `nullable: true` into type arrays

@@ -143,7 +143,12 @@ describe('createCustomerEventValidator', () => {
 
   it('accepts the CNPJ alphanumeric form and a customer with no optional data', () => {
     const event = aValid(CustomerEventType.registered);
-    event.data = aCustomer({ phone: null, document: { type: 'CNPJ', number: '12ABC34501DE35' }, birthDate: null, addresses: [] });
+    event.data = aCustomer({
+      phone: null,
+      document: { type: 'CNPJ', number: '12ABC34501DE35' },
+      birthDate: null,
+      addresses: [],
+    });
     expect(validate(event)).toEqual({ valid: true, errors: [] });
   });
 
@@ -183,11 +188,14 @@ describe('createCustomerEventValidator', () => {
       expect(errorsOf(event)).toContain("/ must have required property 'sequence'");
     });
 
-    it.each(['email', 'name', 'phone', 'document', 'birthDate', 'addresses'])('personal data (%s) in erased', (field) => {
-      const event = aValid(CustomerEventType.erased);
-      event.data[field] = aCustomer()[field as keyof CustomerRepresentation];
-      expect(errorsOf(event)).toEqual([`/data must NOT have additional property "${field}"`]);
-    });
+    it.each(['email', 'name', 'phone', 'document', 'birthDate', 'addresses'])(
+      'personal data (%s) in erased',
+      (field) => {
+        const event = aValid(CustomerEventType.erased);
+        event.data[field] = aCustomer()[field as keyof CustomerRepresentation];
+        expect(errorsOf(event)).toEqual([`/data must NOT have additional property "${field}"`]);
+      },
+    );
 
     it('a status change in customer.updated (status changes have their own events)', () => {
       const event = aValid(CustomerEventType.updated);
@@ -227,8 +235,17 @@ describe('createCustomerEventValidator', () => {
     });
 
     it('a wrong specversion, source or datacontenttype', () => {
-      const event = { ...aValid(CustomerEventType.reactivated), specversion: '0.3', source: '/crm', datacontenttype: 'text/json' };
-      expect(errorsOf(event)).toEqual(['/specversion must be "1.0"', '/source must be "/customerflow"', '/datacontenttype must be "application/json"']);
+      const event = {
+        ...aValid(CustomerEventType.reactivated),
+        specversion: '0.3',
+        source: '/crm',
+        datacontenttype: 'text/json',
+      };
+      expect(errorsOf(event)).toEqual([
+        '/specversion must be "1.0"',
+        '/source must be "/customerflow"',
+        '/datacontenttype must be "application/json"',
+      ]);
     });
 
     it.each([
@@ -245,7 +262,11 @@ describe('createCustomerEventValidator', () => {
       ['an id that is not a UUID', { id: '42' }, '/id must match format "uuid"'],
       ['a time without a zone', { time: '2026-03-02T14:05:09' }, '/time must match format "date-time"'],
       ['a numeric sequence', { sequence: 1 }, '/sequence must be string'],
-      ['a sequence of 0', { sequence: '0', data: { id: '42', version: 0, erasedAt: '2026-04-01T12:00:00.000Z' } }, '/sequence must match pattern "^[1-9][0-9]*$"'],
+      [
+        'a sequence of 0',
+        { sequence: '0', data: { id: '42', version: 0, erasedAt: '2026-04-01T12:00:00.000Z' } },
+        '/sequence must match pattern "^[1-9][0-9]*$"',
+      ],
       ['a numeric subject', { subject: 42 }, '/subject must be string'],
     ])('%s', (_, change, error) => {
       expect(errorsOf({ ...aValid(CustomerEventType.erased), ...change })).toContain(error);
@@ -261,10 +282,26 @@ describe('createCustomerEventValidator', () => {
       ['an unknown status', { status: 'erased' }, '/data/status must be one of "active", "inactive"'],
       ['version 0', { version: 0 }, '/data/version must be >= 1'],
       ['a fractional version', { version: 1.5 }, '/data/version must be integer'],
-      ['six addresses', { addresses: Array.from({ length: 6 }, anAddress) }, '/data/addresses must NOT have more than 5 items'],
-      ['a lower-case country', { addresses: [{ ...anAddress(), country: 'br' }] }, '/data/addresses/0/country must match pattern "^[A-Z]{2}$"'],
-      ['a CPF with 10 digits', { document: { type: 'CPF', number: '5299822472' } }, '/data/document/number must match pattern "^[0-9]{11}$"'],
-      ['an unknown document type', { document: { type: 'RG', number: '123456789' } }, '/data/document/type must be "CPF"'],
+      [
+        'six addresses',
+        { addresses: Array.from({ length: 6 }, anAddress) },
+        '/data/addresses must NOT have more than 5 items',
+      ],
+      [
+        'a lower-case country',
+        { addresses: [{ ...anAddress(), country: 'br' }] },
+        '/data/addresses/0/country must match pattern "^[A-Z]{2}$"',
+      ],
+      [
+        'a CPF with 10 digits',
+        { document: { type: 'CPF', number: '5299822472' } },
+        '/data/document/number must match pattern "^[0-9]{11}$"',
+      ],
+      [
+        'an unknown document type',
+        { document: { type: 'RG', number: '123456789' } },
+        '/data/document/type must be "CPF"',
+      ],
     ])('a customer with %s', (_, overrides, error) => {
       const event = aValid(CustomerEventType.registered);
       event.data = { ...aCustomer(), ...overrides };
@@ -329,7 +366,10 @@ describe('the AsyncAPI document', () => {
     asyncapi: string;
     info: { description: string };
     servers: Record<string, { protocol: string }>;
-    channels: Record<string, { address: string; messages: Record<string, { $ref: string }>; bindings: { $ref: string } }>;
+    channels: Record<
+      string,
+      { address: string; messages: Record<string, { $ref: string }>; bindings: { $ref: string } }
+    >;
     operations: Record<string, { action: string; bindings: { $ref: string } }>;
     components: { messages: Record<string, Message> };
   };
@@ -412,7 +452,9 @@ describe('the AsyncAPI document', () => {
       expect(resolve(operation.bindings.$ref).amqp).toMatchObject({ deliveryMode: 2 });
     }
     for (const message of messages) {
-      expect(resolve(message.headers.$ref).properties.traceparent.pattern).toBe('^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$');
+      expect(resolve(message.headers.$ref).properties.traceparent.pattern).toBe(
+        '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      );
     }
   });
 

@@ -6,7 +6,9 @@ const highest = () => 0.999999;
 
 describe('backoffDelayMs', () => {
   it('doubles from 1 s per failure without jitter', () => {
-    expect([0, 1, 2, 3, 4, 8].map((n) => backoffDelayMs(n, ROW_FAILURE_BACKOFF, middle))).toEqual([1000, 2000, 4000, 8000, 16000, 256000]);
+    expect([0, 1, 2, 3, 4, 8].map((n) => backoffDelayMs(n, ROW_FAILURE_BACKOFF, middle))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 256000,
+    ]);
   });
 
   it('never waits longer than 5 minutes, jitter included, however many failures', () => {
@@ -34,10 +36,14 @@ describe('judgeFailure', () => {
 
   it('schedules the next attempt after the backoff and counts the failure', () => {
     expect(judgeFailure(0, 20, now, ROW_FAILURE_BACKOFF, middle)).toEqual({
-      kind: 'retry', attempts: 1, availableAt: new Date('2026-01-01T00:00:01.000Z'),
+      kind: 'retry',
+      attempts: 1,
+      availableAt: new Date('2026-01-01T00:00:01.000Z'),
     });
     expect(judgeFailure(3, 20, now, ROW_FAILURE_BACKOFF, middle)).toEqual({
-      kind: 'retry', attempts: 4, availableAt: new Date('2026-01-01T00:00:08.000Z'),
+      kind: 'retry',
+      attempts: 4,
+      availableAt: new Date('2026-01-01T00:00:08.000Z'),
     });
   });
 

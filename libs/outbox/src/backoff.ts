@@ -22,7 +22,11 @@ export const BROKER_UNAVAILABLE_BACKOFF: BackoffPolicy = { baseMs: 250, maxMs: 1
  * The delay before the next attempt after `failuresSoFar` earlier failures (0 for the first failure):
  * base × 2^failuresSoFar with jitter, capped at maxMs.
  */
-export function backoffDelayMs(failuresSoFar: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  failuresSoFar: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   // 2^n overflows to Infinity long before n reaches the attempt limits in use; Math.min caps it either way.
   const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failuresSoFar));
   const jittered = exponential * (1 - policy.jitter + 2 * policy.jitter * random());
@@ -43,5 +47,9 @@ export function judgeFailure(
 ): FailureVerdict {
   const attempts = attemptsSoFar + 1;
   if (attempts >= maxAttempts) return { kind: 'dead-letter', attempts };
-  return { kind: 'retry', attempts, availableAt: new Date(now.getTime() + backoffDelayMs(attemptsSoFar, policy, random)) };
+  return {
+    kind: 'retry',
+    attempts,
+    availableAt: new Date(now.getTime() + backoffDelayMs(attemptsSoFar, policy, random)),
+  };
 }

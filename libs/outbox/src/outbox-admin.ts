@@ -116,7 +116,9 @@ export class OutboxAdmin {
       this.signal.wake();
       return 'requeued';
     }
-    const [row] = await this.dataSource.query<Array<{ id: string }>>('SELECT id FROM outbox_messages WHERE id = ?', [id]);
+    const [row] = await this.dataSource.query<Array<{ id: string }>>('SELECT id FROM outbox_messages WHERE id = ?', [
+      id,
+    ]);
     return row ? 'not-dead-lettered' : 'not-found';
   }
 

@@ -15,7 +15,8 @@ export interface OutboxMessage extends OutboxRecord {
 }
 
 /** Columns selected for publishing, in the order `toOutboxMessage` expects them. */
-export const MESSAGE_COLUMNS = 'position, id, aggregatetype, aggregateid, type, payload, headers, occurred_at, attempts';
+export const MESSAGE_COLUMNS =
+  'position, id, aggregatetype, aggregateid, type, payload, headers, occurred_at, attempts';
 
 /** Neither published nor given up on: the relay still owes this row to the broker. */
 export const UNSETTLED = 'published_at IS NULL AND dead_lettered_at IS NULL';
@@ -51,7 +52,9 @@ function parseHeaders(raw: string | null): Record<string, string> {
   try {
     const parsed: unknown = JSON.parse(raw);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   } catch {
     // A header column that is not JSON must not stop the event itself from being delivered.
     return {};

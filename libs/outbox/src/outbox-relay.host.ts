@@ -3,7 +3,15 @@
  * always in `apps/customerflow-relay`. Starts once the application is up, and on shutdown finishes (or abandons)
  * the batch in flight before the database pool and the broker connection close.
  */
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@customerflow/platform';
@@ -40,7 +48,9 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     const { outbox } = this.config;
     if (!this.runAlways && outbox.relay !== 'inprocess') {
-      this.logger.log('OUTBOX_RELAY=off: this process writes outbox rows, a separate customerflow-relay publishes them');
+      this.logger.log(
+        'OUTBOX_RELAY=off: this process writes outbox rows, a separate customerflow-relay publishes them',
+      );
       return;
     }
     const claim = await createOutboxClaim(this.dataSource, { mode: outbox.claim, leaseMs: outbox.leaseMs });

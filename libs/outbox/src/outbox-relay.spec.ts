@@ -25,13 +25,28 @@ async function insert(dataSource: Pick<DataSource, 'query'>, rows: readonly Row[
   const ids: string[] = [];
   for (const row of rows) {
     const id = randomUUID();
-    const type = row.type ?? (row.version === 1 ? 'customerflow.customer.registered.v1' : 'customerflow.customer.updated.v1');
-    const payload = JSON.stringify({ specversion: '1.0', id, type, subject: row.customerId, sequence: String(row.version) });
+    const type =
+      row.type ?? (row.version === 1 ? 'customerflow.customer.registered.v1' : 'customerflow.customer.updated.v1');
+    const payload = JSON.stringify({
+      specversion: '1.0',
+      id,
+      type,
+      subject: row.customerId,
+      sequence: String(row.version),
+    });
     const now = toDb(new Date());
     await dataSource.query(
       `INSERT INTO outbox_messages (id, aggregatetype, aggregateid, type, payload, headers, occurred_at, available_at)
        VALUES (?, 'customer', ?, ?, ?, ?, ?, ?)`,
-      [id, row.customerId, type, payload, JSON.stringify({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }), now, now],
+      [
+        id,
+        row.customerId,
+        type,
+        payload,
+        JSON.stringify({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }),
+        now,
+        now,
+      ],
     );
     ids.push(id);
   }
@@ -55,7 +70,12 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
 
   async function relayWith(t: InMemoryTransport, maxAttempts = 3): Promise<OutboxRelay> {
     const claim = await createOutboxClaim(dataSource, { mode: 'auto', leaseMs: 30_000 });
-    return new OutboxRelay(claim, t, { batchSize: 10, pollMs: 60_000, maxAttempts, rowBackoff: { baseMs: 50, maxMs: 200, jitter: 0 } });
+    return new OutboxRelay(claim, t, {
+      batchSize: 10,
+      pollMs: 60_000,
+      maxAttempts,
+      rowBackoff: { baseMs: 50, maxMs: 200, jitter: 0 },
+    });
   }
 
   beforeEach(async () => {
@@ -81,20 +101,30 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
 
   it('delivers every row once, each customer in order, with the AMQP-style properties', async () => {
     const ids = await insert(dataSource, [
-      { customerId: '1', version: 1 }, { customerId: '2', version: 1 }, { customerId: '1', version: 2 },
+      { customerId: '1', version: 1 },
+      { customerId: '2', version: 1 },
+      { customerId: '1', version: 2 },
       ...Array.from({ length: 20 }, (_, i) => ({ customerId: '3', version: i + 1 })),
     ]);
 
     while ((await relay.relayBatch()).claimed > 0);
 
     expect(delivered.map((e) => e.messageId).sort()).toEqual([...ids].sort());
-    expect(delivered.filter((e) => (e.event as { subject: string }).subject === '3').map((e) => (e.event as { sequence: string }).sequence))
-      .toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    expect(
+      delivered
+        .filter((e) => (e.event as { subject: string }).subject === '3')
+        .map((e) => (e.event as { sequence: string }).sequence),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
     expect(delivered[0]).toMatchObject({
-      routingKey: 'customer.registered', messageId: ids[0], contentType: 'application/cloudevents+json',
-      type: 'customerflow.customer.registered.v1', headers: { traceparent: expect.stringMatching(/^00-/) },
+      routingKey: 'customer.registered',
+      messageId: ids[0],
+      contentType: 'application/cloudevents+json',
+      type: 'customerflow.customer.registered.v1',
+      headers: { traceparent: expect.stringMatching(/^00-/) },
     });
-    const [counts] = await dataSource.query('SELECT COUNT(published_at) AS published, COUNT(lease_owner) AS leased FROM outbox_messages');
+    const [counts] = await dataSource.query(
+      'SELECT COUNT(published_at) AS published, COUNT(lease_owner) AS leased FROM outbox_messages',
+    );
     expect(counts).toEqual({ published: 23, leased: 0 });
   });
 
@@ -106,7 +136,10 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
     transport.subscribe('customer.erased', (event) => {
       erased.push(event.messageId);
     });
-    const [, erasure] = await insert(dataSource, [{ customerId: '1', version: 1 }, { customerId: '1', version: 2, type: 'customerflow.customer.erased.v1' }]);
+    const [, erasure] = await insert(dataSource, [
+      { customerId: '1', version: 1 },
+      { customerId: '1', version: 2, type: 'customerflow.customer.erased.v1' },
+    ]);
 
     expect(await relay.relayBatch()).toMatchObject({ published: 2, failed: 0 });
     expect(erased).toEqual([erasure]);
@@ -131,7 +164,8 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
       { customerId: '1', version: 1, type: 'not a customerflow type' },
       { customerId: '1', version: 2 },
     ]);
-    const attempts = async () => (await dataSource.query('SELECT attempts, dead_lettered_at FROM outbox_messages WHERE id = ?', [broken]))[0];
+    const attempts = async () =>
+      (await dataSource.query('SELECT attempts, dead_lettered_at FROM outbox_messages WHERE id = ?', [broken]))[0];
 
     expect(await relay.relayBatch()).toMatchObject({ failed: 1, published: 0 });
     expect(await attempts()).toMatchObject({ attempts: 1, dead_lettered_at: null });
@@ -169,12 +203,17 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
     });
     await relay.stop();
     relay = await relayWith(flaky);
-    const ids = await insert(dataSource, [{ customerId: '1', version: 1 }, { customerId: '2', version: 1 }]);
+    const ids = await insert(dataSource, [
+      { customerId: '1', version: 1 },
+      { customerId: '2', version: 1 },
+    ]);
 
     const report = await relay.relayBatch();
     expect(report.unavailable).toBeInstanceOf(TransportUnavailableError);
     expect(report).toMatchObject({ published: 0, failed: 0 });
-    const [state] = await dataSource.query('SELECT SUM(attempts) AS attempts, COUNT(lease_owner) AS leased FROM outbox_messages');
+    const [state] = await dataSource.query(
+      'SELECT SUM(attempts) AS attempts, COUNT(lease_owner) AS leased FROM outbox_messages',
+    );
     expect(state).toEqual({ attempts: 0, leased: 0 });
 
     flaky.down = false;

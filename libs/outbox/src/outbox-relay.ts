@@ -21,7 +21,13 @@
  *   again; rows already acked are marked, the rest are released untouched. The same goes for a database error.
  */
 import { Logger } from '@nestjs/common';
-import { BROKER_UNAVAILABLE_BACKOFF, type BackoffPolicy, backoffDelayMs, judgeFailure, ROW_FAILURE_BACKOFF } from './backoff';
+import {
+  BROKER_UNAVAILABLE_BACKOFF,
+  type BackoffPolicy,
+  backoffDelayMs,
+  judgeFailure,
+  ROW_FAILURE_BACKOFF,
+} from './backoff';
 import type { FailedPublish, OutboxClaim, PublishResults } from './claim/outbox-claim';
 import type { OutboxMessage } from './outbox-message';
 import type { OutboxSignal } from './outbox-signal';
@@ -175,7 +181,9 @@ export class OutboxRelay {
     }
   }
 
-  private async publishAll(messages: readonly OutboxMessage[]): Promise<{ results: PublishResults; unavailable: TransportUnavailableError | null }> {
+  private async publishAll(
+    messages: readonly OutboxMessage[],
+  ): Promise<{ results: PublishResults; unavailable: TransportUnavailableError | null }> {
     const published: OutboxMessage[] = [];
     const failed: FailedPublish[] = [];
     let unavailable: TransportUnavailableError | null = null;
@@ -203,7 +211,9 @@ export class OutboxRelay {
     const reason = (error as Error)?.message ?? String(error);
     const verdict = judgeFailure(message.attempts, this.options.maxAttempts, new Date(), this.rowBackoff);
     if (verdict.kind === 'dead-letter') {
-      this.logger.error(`dead-lettered ${message.type} ${message.id} (${message.aggregateType} ${message.aggregateId}) after ${verdict.attempts} attempts: ${reason}`);
+      this.logger.error(
+        `dead-lettered ${message.type} ${message.id} (${message.aggregateType} ${message.aggregateId}) after ${verdict.attempts} attempts: ${reason}`,
+      );
     } else {
       this.logger.warn(
         `publishing ${message.type} ${message.id} failed (attempt ${verdict.attempts} of ${this.options.maxAttempts}), ` +
@@ -222,7 +232,10 @@ export class OutboxRelay {
 
   private pause(error: unknown): void {
     const delay = backoffDelayMs(this.unavailableInARow++, this.unavailableBackoff);
-    const what = error instanceof TransportUnavailableError ? `the ${this.transport.name} transport is unavailable` : 'relaying failed';
+    const what =
+      error instanceof TransportUnavailableError
+        ? `the ${this.transport.name} transport is unavailable`
+        : 'relaying failed';
     this.logger.warn(`${what}; pausing ${delay} ms: ${(error as Error)?.message ?? String(error)}`);
     this.paused = true;
     this.resumeTimer = setTimeout(() => {
@@ -254,7 +267,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

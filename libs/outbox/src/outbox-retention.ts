@@ -63,9 +63,12 @@ export class OutboxRetention {
     if (this.sweeping || this.stopped) return;
     this.sweeping = this.purge()
       .then((deleted) => {
-        if (deleted > 0) this.logger.log(`deleted ${deleted} published outbox rows older than ${this.retentionHours} h`);
+        if (deleted > 0)
+          this.logger.log(`deleted ${deleted} published outbox rows older than ${this.retentionHours} h`);
       })
-      .catch((error: Error) => this.logger.warn(`outbox retention sweep failed, next one in ${intervalMs} ms: ${error.message}`))
+      .catch((error: Error) =>
+        this.logger.warn(`outbox retention sweep failed, next one in ${intervalMs} ms: ${error.message}`),
+      )
       .finally(() => {
         this.sweeping = null;
       });

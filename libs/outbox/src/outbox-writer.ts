@@ -33,9 +33,19 @@ export class OutboxWriter {
     if (records.length === 0) return;
     const placeholders = records.map(() => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ');
     const parameters = records.flatMap((r) => [
-      r.id, r.aggregateType, r.aggregateId, r.type, r.payload, JSON.stringify(r.headers), toDb(r.occurredAt), toDb(r.occurredAt),
+      r.id,
+      r.aggregateType,
+      r.aggregateId,
+      r.type,
+      r.payload,
+      JSON.stringify(r.headers),
+      toDb(r.occurredAt),
+      toDb(r.occurredAt),
     ]);
-    await this.unitOfWork.manager.query(`INSERT INTO outbox_messages (${COLUMNS.join(', ')}) VALUES ${placeholders}`, parameters);
+    await this.unitOfWork.manager.query(
+      `INSERT INTO outbox_messages (${COLUMNS.join(', ')}) VALUES ${placeholders}`,
+      parameters,
+    );
     this.unitOfWork.afterCommit(() => this.signal.wake());
   }
 }

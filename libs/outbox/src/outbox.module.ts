@@ -41,7 +41,15 @@ import { RabbitMqTransport } from './transport/rabbitmq.transport';
     BrokerHealthIndicator,
     OutboxRelayHost,
   ],
-  exports: [OutboxSignal, OutboxWriter, InMemoryTransport, OutboxTransport, OutboxAdmin, BrokerHealthIndicator, OutboxRelayHost],
+  exports: [
+    OutboxSignal,
+    OutboxWriter,
+    InMemoryTransport,
+    OutboxTransport,
+    OutboxAdmin,
+    BrokerHealthIndicator,
+    OutboxRelayHost,
+  ],
 })
 export class OutboxModule {
   /** For `apps/customerflow-relay`: runs the relay even where OUTBOX_RELAY=off (a setting meant for the API). */

@@ -16,7 +16,12 @@ export interface Ledger {
   readonly notes: string;
 }
 
-export function registrationLedger(scenario: string, attempts: readonly Attempt[], deliveries: readonly Delivery[], notes = ''): Ledger {
+export function registrationLedger(
+  scenario: string,
+  attempts: readonly Attempt[],
+  deliveries: readonly Delivery[],
+  notes = '',
+): Ledger {
   const registered = deliveries.filter((d) => d.type === 'customerflow.customer.registered.v1');
   const deliveredIds = new Set(registered.map((d) => d.subject));
   const attemptedEmails = new Set(attempts.map((a) => a.email));
@@ -39,7 +44,9 @@ export function duplicates(deliveries: readonly Delivery[]): number {
 
 export function formatLedgers(ledgers: readonly Ledger[]): string {
   const header = ['scenario', 'attempts', 'acknowledged', 'delivered', 'lost', 'unexpected', 'duplicated', 'notes'];
-  const rows = ledgers.map((l) => [l.scenario, l.attempts, l.acknowledged, l.delivered, l.lost, l.unexpected, l.duplicated, l.notes].map(String));
+  const rows = ledgers.map((l) =>
+    [l.scenario, l.attempts, l.acknowledged, l.delivered, l.lost, l.unexpected, l.duplicated, l.notes].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -40,7 +40,10 @@ export class EventSubscriber {
     const channel = await connection.createChannel();
     // Same declaration as the relay's, so whichever comes first creates it and the other agrees.
     await channel.assertExchange(`${this.exchange}.unrouted`, 'fanout', { durable: true });
-    await channel.assertExchange(this.exchange, 'topic', { durable: true, alternateExchange: `${this.exchange}.unrouted` });
+    await channel.assertExchange(this.exchange, 'topic', {
+      durable: true,
+      alternateExchange: `${this.exchange}.unrouted`,
+    });
     await channel.assertQueue(this.queue, { durable: true });
     await channel.bindQueue(this.queue, this.exchange, 'customer.#');
     await channel.prefetch(500);
@@ -48,8 +51,12 @@ export class EventSubscriber {
       if (!message) return;
       const event = JSON.parse(message.content.toString());
       this.deliveries.push({
-        eventId: String(message.properties.messageId), type: event.type, subject: event.subject,
-        sequence: Number(event.sequence), email: event.data?.email, traceparent: message.properties.headers?.traceparent,
+        eventId: String(message.properties.messageId),
+        type: event.type,
+        subject: event.subject,
+        sequence: Number(event.sequence),
+        email: event.data?.email,
+        traceparent: message.properties.headers?.traceparent,
       });
       (channel as Channel).ack(message);
     });

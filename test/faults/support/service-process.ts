@@ -29,7 +29,11 @@ export interface StartOptions {
   readonly waitUntilLive?: boolean;
 }
 
-export async function startService(kind: 'api' | 'relay', env: Record<string, string>, options: StartOptions = {}): Promise<ServiceProcess> {
+export async function startService(
+  kind: 'api' | 'relay',
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Promise<ServiceProcess> {
   const port = options.port ?? nextPort++;
   const args = [...(options.preload ? ['-r', options.preload] : []), entryPoints[kind]];
   const child = spawn(process.execPath, args, {
@@ -41,7 +45,10 @@ export async function startService(kind: 'api' | 'relay', env: Record<string, st
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
-    port, url, child, exited,
+    port,
+    url,
+    child,
+    exited,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
@@ -50,8 +57,15 @@ export async function startService(kind: 'api' | 'relay', env: Record<string, st
   if (options.waitUntilLive === false) return service;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${kind} exited during start-up (${child.exitCode}): ${stderr}`);
-    if (await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) return service;
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${kind} exited during start-up (${child.exitCode}): ${stderr}`);
+    if (
+      await fetch(`${url}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return service;
     if (Date.now() > deadline) {
       await service.kill();
       throw new Error(`${kind} did not become live: ${stderr}`);

@@ -36,18 +36,30 @@ export class OutboxAdminController {
   @Post('dead-letters/:id/requeue')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Requeued: attempts reset, due now' })
-  @ApiProblemResponses({ status: 400, description: 'The id is not a UUID' }, { status: 404, description: 'No outbox event has this id' }, { status: 409, description: 'The event is not dead-lettered' }, 503)
+  @ApiProblemResponses(
+    { status: 400, description: 'The id is not a UUID' },
+    { status: 404, description: 'No outbox event has this id' },
+    { status: 409, description: 'The event is not dead-lettered' },
+    503,
+  )
   async requeue(@Param('id') id: string): Promise<void> {
     if (!UUID.test(id)) {
       throw ProblemException.badRequest(`The event id must be a UUID (got ${JSON.stringify(id)}).`);
     }
     const outcome = await this.outbox.requeue(id);
     if (outcome === 'not-found') {
-      throw new ProblemException({ status: 404, slug: 'not-found', title: 'Not found', detail: `No outbox event has id ${id}.` });
+      throw new ProblemException({
+        status: 404,
+        slug: 'not-found',
+        title: 'Not found',
+        detail: `No outbox event has id ${id}.`,
+      });
     }
     if (outcome === 'not-dead-lettered') {
       throw new ProblemException({
-        status: 409, slug: 'not-dead-lettered', title: 'Not a dead letter',
+        status: 409,
+        slug: 'not-dead-lettered',
+        title: 'Not a dead letter',
         detail: `Outbox event ${id} is not dead-lettered: it is published or still being retried.`,
       });
     }
@@ -58,7 +70,9 @@ function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_LIMIT;
   const limit = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
   if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-    throw ProblemException.badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT} (got ${JSON.stringify(raw)}).`);
+    throw ProblemException.badRequest(
+      `limit must be a whole number from 1 to ${MAX_LIMIT} (got ${JSON.stringify(raw)}).`,
+    );
   }
   return limit;
 }

@@ -5,7 +5,8 @@ export class OutboxStatsResponse {
   @ApiProperty({ description: 'Rows not yet published and not dead-lettered', minimum: 0 }) pending!: number;
   @ApiProperty({ description: 'Rows currently leased by a relay', minimum: 0 }) inFlight!: number;
   @ApiProperty({ minimum: 0 }) deadLetters!: number;
-  @ApiProperty({ description: 'Age of the oldest pending row in ms (0 when none)', minimum: 0 }) oldestPendingAgeMs!: number;
+  @ApiProperty({ description: 'Age of the oldest pending row in ms (0 when none)', minimum: 0 })
+  oldestPendingAgeMs!: number;
   @ApiProperty({ minimum: 0 }) publishedLastMinute!: number;
 }
 

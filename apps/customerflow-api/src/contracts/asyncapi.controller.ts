@@ -7,7 +7,10 @@ import { asyncApiDocument } from '@customerflow/contracts';
 @Controller()
 export class AsyncApiController {
   @Get('asyncapi.json')
-  @ApiOkResponse({ description: 'The AsyncAPI 3.0 document of the events published to RabbitMQ', schema: { type: 'object' } })
+  @ApiOkResponse({
+    description: 'The AsyncAPI 3.0 document of the events published to RabbitMQ',
+    schema: { type: 'object' },
+  })
   asyncApi(): object {
     return asyncApiDocument;
   }

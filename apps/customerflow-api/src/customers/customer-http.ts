@@ -13,12 +13,16 @@ export function expectedVersion(ifMatch: string | undefined, required: boolean):
   if (ifMatch === undefined) {
     if (!required) return null;
     throw new ProblemException({
-      status: 428, slug: 'precondition-required', title: 'If-Match required',
-      detail: 'Send the ETag of the customer you read in an If-Match header, so concurrent changes are not overwritten.',
+      status: 428,
+      slug: 'precondition-required',
+      title: 'If-Match required',
+      detail:
+        'Send the ETag of the customer you read in an If-Match header, so concurrent changes are not overwritten.',
     });
   }
   const tags = parseEntityTags(ifMatch, 'If-Match');
   if (tags === '*') return null;
-  if (tags.length !== 1) throw ProblemException.badRequest('If-Match must name exactly one entity tag.', undefined, 'invalid-precondition');
+  if (tags.length !== 1)
+    throw ProblemException.badRequest('If-Match must name exactly one entity tag.', undefined, 'invalid-precondition');
   return tags[0];
 }

@@ -8,16 +8,29 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 export class AddressRequest {
   @ApiProperty({ example: 'Avenida Paulista', maxLength: 200 }) @IsString() @MaxLength(200) street!: string;
   @ApiProperty({ example: '1578', maxLength: 20 }) @IsString() @MaxLength(20) number!: string;
-  @ApiPropertyOptional({ example: 'Apto 12', maxLength: 100, nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(100) complement?: string | null;
+  @ApiPropertyOptional({ example: 'Apto 12', maxLength: 100, nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  complement?: string | null;
   @ApiProperty({ example: 'Bela Vista', maxLength: 100 }) @IsString() @MaxLength(100) district!: string;
   @ApiProperty({ example: 'São Paulo', maxLength: 100 }) @IsString() @MaxLength(100) city!: string;
   @ApiProperty({ example: 'SP', maxLength: 50 }) @IsString() @MaxLength(50) state!: string;
   @ApiProperty({ example: '01310200', maxLength: 16 }) @IsString() @MaxLength(16) postalCode!: string;
-  @ApiProperty({ example: 'BR', description: 'ISO 3166-1 alpha-2', minLength: 2, maxLength: 2 }) @IsString() @MaxLength(2) country!: string;
+  @ApiProperty({ example: 'BR', description: 'ISO 3166-1 alpha-2', minLength: 2, maxLength: 2 })
+  @IsString()
+  @MaxLength(2)
+  country!: string;
 }
 
 export class DocumentRequest {
   @ApiProperty({ enum: ['CPF', 'CNPJ'], example: 'CPF' }) @IsIn(['CPF', 'CNPJ']) type!: 'CPF' | 'CNPJ';
-  @ApiProperty({ example: '52998224725', description: 'CPF (11 digits) or CNPJ (14 characters, alphanumeric since 2026); punctuation is ignored', maxLength: 18 })
-  @IsString() @MaxLength(18) number!: string;
+  @ApiProperty({
+    example: '52998224725',
+    description: 'CPF (11 digits) or CNPJ (14 characters, alphanumeric since 2026); punctuation is ignored',
+    maxLength: 18,
+  })
+  @IsString()
+  @MaxLength(18)
+  number!: string;
 }

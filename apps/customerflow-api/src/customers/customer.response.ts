@@ -3,7 +3,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AddressRequest, DocumentRequest } from './customer-request-parts';
 
 export class CustomerResponse {
-  @ApiProperty({ example: '42', description: 'A string, so the id strategy can change without breaking clients' }) id!: string;
+  @ApiProperty({ example: '42', description: 'A string, so the id strategy can change without breaking clients' })
+  id!: string;
   @ApiProperty({ example: 'Ana Souza' }) name!: string;
   @ApiProperty({ example: 'ana@example.com' }) email!: string;
   @ApiProperty({ example: '+5511987654321', nullable: true, type: String }) phone!: string | null;

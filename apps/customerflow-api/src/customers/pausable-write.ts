@@ -12,7 +12,9 @@ export class CustomerWritesGuard implements CanActivate {
   async canActivate(): Promise<boolean> {
     if (await this.flags.isEnabled(Flags.customerWrites)) return true;
     throw new ProblemException({
-      status: 503, slug: 'writes-paused', title: 'Customer changes are paused',
+      status: 503,
+      slug: 'writes-paused',
+      title: 'Customer changes are paused',
       detail: 'Changes to customers are paused for maintenance; reads still work. Retry later.',
       headers: { 'Retry-After': '60' },
     });

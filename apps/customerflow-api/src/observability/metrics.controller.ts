@@ -8,7 +8,10 @@ import { prometheusExporter } from '@customerflow/platform';
 @Controller()
 export class MetricsController {
   @Get('metrics')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   metrics(@Res() response: Response): void {
     prometheusExporter().getMetricsRequestHandler(response.req, response);
   }

@@ -202,7 +202,9 @@ describe('Customer.register', () => {
 
     const error = invalidData(() => Customer.register(aCustomerInput({ addresses }), aClock(), '7'));
 
-    expect(error.violations).toEqual([{ pointer: '/addresses', detail: 'A customer may have at most 5 addresses, got 6' }]);
+    expect(error.violations).toEqual([
+      { pointer: '/addresses', detail: 'A customer may have at most 5 addresses, got 6' },
+    ]);
   });
 
   it('still checks each address when there are too many', () => {

@@ -6,7 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
 import {
-  CLOUDEVENTS_SOURCE, CUSTOMER_AGGREGATE_TYPE, type CloudEventEnvelope, CustomerEventType,
+  CLOUDEVENTS_SOURCE,
+  CUSTOMER_AGGREGATE_TYPE,
+  type CloudEventEnvelope,
+  CustomerEventType,
 } from '@customerflow/contracts';
 import type { OutboxRecord } from '@customerflow/outbox';
 import { toRepresentation } from '../application/customer-representation';
@@ -45,7 +48,10 @@ function dataOf(event: CustomerDomainEvent, id: string): unknown {
   const at = event.occurredAt.toISOString();
   if (event instanceof CustomerRegistered) return toRepresentation({ ...event.customer, id });
   if (event instanceof CustomerUpdated) {
-    const changes = { ...event.changes, ...(event.changes.addresses ? { addresses: event.changes.addresses.map((a) => ({ ...a })) } : {}) };
+    const changes = {
+      ...event.changes,
+      ...(event.changes.addresses ? { addresses: event.changes.addresses.map((a) => ({ ...a })) } : {}),
+    };
     return { id, version: event.version, updatedAt: at, changes };
   }
   switch (event.kind) {

@@ -9,7 +9,10 @@ export function toSnapshot(row: CustomerOrmEntity, addresses: readonly CustomerA
     name: row.name,
     email: row.email,
     phone: row.phone,
-    document: row.documentType && row.documentNumber ? { type: row.documentType as DocumentType, number: row.documentNumber } : null,
+    document:
+      row.documentType && row.documentNumber
+        ? { type: row.documentType as DocumentType, number: row.documentNumber }
+        : null,
     birthDate: row.birthDate ? dateOnly(row.birthDate) : null,
     addresses: [...addresses].sort((a, b) => a.position - b.position).map(toAddressProps),
     status: row.status as CustomerSnapshot['status'],
@@ -38,13 +41,21 @@ export function toRow(snapshot: CustomerSnapshot): Omit<CustomerOrmEntity, 'id'>
 }
 
 export function toAddressRows(customerId: string, addresses: readonly AddressProps[]): CustomerAddressOrmEntity[] {
-  return addresses.map((address, position) => Object.assign(new CustomerAddressOrmEntity(), { customerId, position, ...address }));
+  return addresses.map((address, position) =>
+    Object.assign(new CustomerAddressOrmEntity(), { customerId, position, ...address }),
+  );
 }
 
 function toAddressProps(row: CustomerAddressOrmEntity): AddressProps {
   return {
-    street: row.street, number: row.number, complement: row.complement, district: row.district,
-    city: row.city, state: row.state, postalCode: row.postalCode, country: row.country,
+    street: row.street,
+    number: row.number,
+    complement: row.complement,
+    district: row.district,
+    city: row.city,
+    state: row.state,
+    postalCode: row.postalCode,
+    country: row.country,
   };
 }
 

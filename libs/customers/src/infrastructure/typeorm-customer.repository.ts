@@ -5,10 +5,23 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { OutboxWriter } from '@customerflow/outbox';
-import { IdGenerator, type IdSequence, InTransactionEventBus, isUniqueViolation, UnitOfWork, violatedUniqueKey } from '@customerflow/platform';
 import {
-  Customer, type CustomerDomainEvent, type CustomerId, CustomerRepository, CustomerUpdated, DocumentAlreadyTaken,
-  EmailAlreadyTaken, StaleCustomerVersion,
+  IdGenerator,
+  type IdSequence,
+  InTransactionEventBus,
+  isUniqueViolation,
+  UnitOfWork,
+  violatedUniqueKey,
+} from '@customerflow/platform';
+import {
+  Customer,
+  type CustomerDomainEvent,
+  type CustomerId,
+  CustomerRepository,
+  CustomerUpdated,
+  DocumentAlreadyTaken,
+  EmailAlreadyTaken,
+  StaleCustomerVersion,
 } from '../domain';
 import { CustomerAddressOrmEntity } from './customer-address.orm-entity';
 import { toOutboxRecord } from './customer-integration-events';
@@ -57,7 +70,8 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
     const manager = this.unitOfWork.manager;
     try {
       const result = await manager.insert(CustomerOrmEntity, toRow(snapshot));
-      if (snapshot.id === null) customer.assignId(String(result.identifiers[0]?.id ?? (result.raw as { insertId: number }).insertId));
+      if (snapshot.id === null)
+        customer.assignId(String(result.identifiers[0]?.id ?? (result.raw as { insertId: number }).insertId));
     } catch (error) {
       throw this.translate(error, snapshot.email);
     }
@@ -82,7 +96,9 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
       throw this.translate(error, snapshot.email);
     }
     if (affected !== 1) throw new StaleCustomerVersion(String(id), customer.persistedVersion!, null);
-    if (events.some((e) => e.kind === 'erased' || (e instanceof CustomerUpdated && e.changes.addresses !== undefined))) {
+    if (
+      events.some((e) => e.kind === 'erased' || (e instanceof CustomerUpdated && e.changes.addresses !== undefined))
+    ) {
       await this.unitOfWork.manager.delete(CustomerAddressOrmEntity, { customerId: id });
       await this.insertAddresses(customer);
     }

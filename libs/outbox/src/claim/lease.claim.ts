@@ -10,7 +10,13 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { DataSource } from 'typeorm';
 import { dialectOf, isTransientConcurrencyError, toDb } from '@customerflow/platform';
-import { MESSAGE_COLUMNS, type OutboxMessage, type OutboxMessageRow, toOutboxMessage, UNSETTLED } from '../outbox-message';
+import {
+  MESSAGE_COLUMNS,
+  type OutboxMessage,
+  type OutboxMessageRow,
+  toOutboxMessage,
+  UNSETTLED,
+} from '../outbox-message';
 import { recordResults } from './batch-results';
 import type { ClaimedBatch, OutboxClaim, PublishResults } from './outbox-claim';
 import { gateByAggregateOrder } from './per-aggregate-order';
@@ -65,12 +71,15 @@ export class LeaseClaim implements OutboxClaim {
           );
         });
       }
-      return (await execute(`SELECT ${MESSAGE_COLUMNS} FROM outbox_messages WHERE lease_owner = ? ORDER BY position`, [token])) as OutboxMessageRow[];
+      return (await execute(`SELECT ${MESSAGE_COLUMNS} FROM outbox_messages WHERE lease_owner = ? ORDER BY position`, [
+        token,
+      ])) as OutboxMessageRow[];
     });
     if (rows.length === 0) return null;
     try {
       const gated = await gateByAggregateOrder(
-        (sql, params) => this.execute(sql, params) as Promise<Array<{ aggregateid: string; position: number | string }>>,
+        (sql, params) =>
+          this.execute(sql, params) as Promise<Array<{ aggregateid: string; position: number | string }>>,
         rows.map(toOutboxMessage),
         (name) => (this.sqlite ? '' : `FORCE INDEX (${name})`),
       );
@@ -97,7 +106,11 @@ export class LeaseClaim implements OutboxClaim {
 /** The part of better-sqlite3's Database the relay uses. */
 interface SqliteConnection {
   readonly inTransaction: boolean;
-  prepare(sql: string): { readonly reader: boolean; all(...parameters: unknown[]): unknown[]; run(...parameters: unknown[]): unknown };
+  prepare(sql: string): {
+    readonly reader: boolean;
+    all(...parameters: unknown[]): unknown[];
+    run(...parameters: unknown[]): unknown;
+  };
 }
 
 /**

@@ -3,8 +3,15 @@ import { holdBackOutOfOrder } from './per-aggregate-order';
 
 function row(aggregateId: string, position: number): OutboxMessage {
   return {
-    position, id: `id-${position}`, aggregateType: 'customer', aggregateId, type: 'customerflow.customer.updated.v1',
-    payload: '{}', headers: {}, occurredAt: new Date(0), attempts: 0,
+    position,
+    id: `id-${position}`,
+    aggregateType: 'customer',
+    aggregateId,
+    type: 'customerflow.customer.updated.v1',
+    payload: '{}',
+    headers: {},
+    occurredAt: new Date(0),
+    attempts: 0,
   };
 }
 const positions = (messages: readonly OutboxMessage[]) => messages.map((m) => m.position);
@@ -26,13 +33,23 @@ describe('holdBackOutOfOrder', () => {
 
   it('holds back all of an aggregate when its earliest owed row is before the batch', () => {
     const batch = [row('7', 20), row('7', 21), row('8', 22)];
-    const gated = holdBackOutOfOrder(batch, [{ aggregateId: '7', position: 3 }, { aggregateId: '7', position: 1 }]);
+    const gated = holdBackOutOfOrder(batch, [
+      { aggregateId: '7', position: 3 },
+      { aggregateId: '7', position: 1 },
+    ]);
     expect(positions(gated.ready)).toEqual([22]);
     expect(positions(gated.deferred)).toEqual([20, 21]);
   });
 
   it('ignores owed rows of other aggregates and owed rows after the batch row', () => {
     const batch = [row('1', 5)];
-    expect(positions(holdBackOutOfOrder(batch, [{ aggregateId: '2', position: 1 }, { aggregateId: '1', position: 9 }]).ready)).toEqual([5]);
+    expect(
+      positions(
+        holdBackOutOfOrder(batch, [
+          { aggregateId: '2', position: 1 },
+          { aggregateId: '1', position: 9 },
+        ]).ready,
+      ),
+    ).toEqual([5]);
   });
 });

@@ -45,7 +45,11 @@ type Query = (sql: string, parameters: unknown[]) => Promise<Array<{ aggregateid
  * Looks up the unsettled rows of the batch's aggregates that come before the batch's last row, and gates the batch.
  * Runs after the claim, on the claiming connection; it reads without locks, so it never waits for another relay.
  */
-export async function gateByAggregateOrder(query: Query, claimed: readonly OutboxMessage[], forceIndex: (name: string) => string): Promise<GatedBatch> {
+export async function gateByAggregateOrder(
+  query: Query,
+  claimed: readonly OutboxMessage[],
+  forceIndex: (name: string) => string,
+): Promise<GatedBatch> {
   if (claimed.length === 0) return { ready: [], deferred: [] };
   const aggregateIds = [...new Set(claimed.map((m) => m.aggregateId))];
   const last = claimed.reduce((max, m) => Math.max(max, m.position), 0);

@@ -11,7 +11,13 @@
  */
 import type { DataSource, QueryRunner } from 'typeorm';
 import { toDb } from '@customerflow/platform';
-import { MESSAGE_COLUMNS, type OutboxMessage, type OutboxMessageRow, toOutboxMessage, UNSETTLED } from '../outbox-message';
+import {
+  MESSAGE_COLUMNS,
+  type OutboxMessage,
+  type OutboxMessageRow,
+  toOutboxMessage,
+  UNSETTLED,
+} from '../outbox-message';
 import { recordResults } from './batch-results';
 import type { ClaimedBatch, OutboxClaim, PublishResults } from './outbox-claim';
 import { gateByAggregateOrder } from './per-aggregate-order';
@@ -39,7 +45,11 @@ export class SkipLockedClaim implements OutboxClaim {
         await runner.release();
         return null;
       }
-      const gated = await gateByAggregateOrder((sql, parameters) => runner.query(sql, parameters), rows.map(toOutboxMessage), forceIndex);
+      const gated = await gateByAggregateOrder(
+        (sql, parameters) => runner.query(sql, parameters),
+        rows.map(toOutboxMessage),
+        forceIndex,
+      );
       return new LockedBatch(runner, gated.ready, gated.deferred.length);
     } catch (error) {
       await abort(runner);

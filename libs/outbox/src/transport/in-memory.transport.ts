@@ -81,7 +81,9 @@ export class InMemoryTransport extends OutboxTransport {
       } catch (error) {
         // Like a broker, the transport's job ends at delivery: one subscriber's failure must not make the relay
         // re-send the event to every other subscriber, nor block the events behind it.
-        this.logger.error(`subscriber of ${pattern} failed on ${message.type} ${message.id}: ${(error as Error)?.stack ?? String(error)}`);
+        this.logger.error(
+          `subscriber of ${pattern} failed on ${message.type} ${message.id}: ${(error as Error)?.stack ?? String(error)}`,
+        );
       }
     }
   }

@@ -69,7 +69,9 @@ export class RabbitMqTransport extends OutboxTransport {
     }
     const body = Buffer.from(message.payload, 'utf8');
     if (body.length > MAX_MESSAGE_BYTES) {
-      throw new MessageRejectedError(`the body is ${body.length} bytes, over RabbitMQ's max_message_size of ${MAX_MESSAGE_BYTES}`);
+      throw new MessageRejectedError(
+        `the body is ${body.length} bytes, over RabbitMQ's max_message_size of ${MAX_MESSAGE_BYTES}`,
+      );
     }
     const channel = await this.openChannel();
     if (this.drained) await this.drained;
@@ -81,7 +83,8 @@ export class RabbitMqTransport extends OutboxTransport {
         clearTimeout(timer);
         const wasReturned = this.returned.delete(message.id);
         if (error) reject(error);
-        else if (wasReturned) reject(new MessageRejectedError(`the broker returned it as unroutable (routing key ${routingKey})`));
+        else if (wasReturned)
+          reject(new MessageRejectedError(`the broker returned it as unroutable (routing key ${routingKey})`));
         else resolve();
       };
       const timer = setTimeout(() => {
@@ -89,11 +92,23 @@ export class RabbitMqTransport extends OutboxTransport {
         this.abandon(channel, 'a publisher confirm timed out');
       }, this.confirmTimeoutMs);
       try {
-        const accepted = channel.publish(this.options.exchange, routingKey, body, this.propertiesOf(message), (error: Error | null) => {
-          if (!error) settle();
-          else if (error.message === 'message nacked') settle(new MessageRejectedError('the broker nacked the message'));
-          else settle(new TransportUnavailableError(`the channel closed before the confirm (${error.message})`, { cause: error }));
-        });
+        const accepted = channel.publish(
+          this.options.exchange,
+          routingKey,
+          body,
+          this.propertiesOf(message),
+          (error: Error | null) => {
+            if (!error) settle();
+            else if (error.message === 'message nacked')
+              settle(new MessageRejectedError('the broker nacked the message'));
+            else
+              settle(
+                new TransportUnavailableError(`the channel closed before the confirm (${error.message})`, {
+                  cause: error,
+                }),
+              );
+          },
+        );
         if (!accepted) this.waitForDrain(channel);
       } catch (error) {
         // amqplib throws synchronously when the channel closed between openChannel() and here.
@@ -164,11 +179,16 @@ export class RabbitMqTransport extends OutboxTransport {
       if (this.closed) throw new Error('closed while connecting');
       this.connection = opened;
       this.channel = channel;
-      this.logger.log(`connected to RabbitMQ at ${redact(this.options.url)}, publishing to exchange ${this.options.exchange}`);
+      this.logger.log(
+        `connected to RabbitMQ at ${redact(this.options.url)}, publishing to exchange ${this.options.exchange}`,
+      );
       return channel;
     } catch (error) {
       await connection?.close().catch(() => undefined);
-      throw new TransportUnavailableError(`cannot reach RabbitMQ at ${redact(this.options.url)}: ${(error as Error).message}`, { cause: error });
+      throw new TransportUnavailableError(
+        `cannot reach RabbitMQ at ${redact(this.options.url)}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 

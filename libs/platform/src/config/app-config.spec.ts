@@ -4,11 +4,21 @@ describe('AppConfig.fromEnv', () => {
   it('runs with no configuration on the embedded default', () => {
     const config = AppConfig.fromEnv({});
     expect(config.port).toBe(3000);
-    expect(config.database).toEqual({ kind: 'sqlite', url: 'sqlite:./data/customerflow.sqlite', file: './data/customerflow.sqlite' });
+    expect(config.database).toEqual({
+      kind: 'sqlite',
+      url: 'sqlite:./data/customerflow.sqlite',
+      file: './data/customerflow.sqlite',
+    });
     expect(config.readDatabase).toBe(config.database);
     expect(config.amqpUrl).toBeNull();
     expect(config.idStrategy).toBe('autoincrement');
-    expect(config.outbox).toMatchObject({ relay: 'inprocess', pollMs: 1000, batchSize: 100, maxAttempts: 20, retentionHours: 168 });
+    expect(config.outbox).toMatchObject({
+      relay: 'inprocess',
+      pollMs: 1000,
+      batchSize: 100,
+      maxAttempts: 20,
+      retentionHours: 168,
+    });
   });
 
   it('reads a MySQL primary and a read replica', () => {

@@ -12,7 +12,10 @@ export type OutboxClaimMode = 'auto' | 'skip-locked' | 'lease';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid configuration: ${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -75,7 +78,12 @@ export class AppConfig {
       idStrategy: oneOf(env, 'ID_STRATEGY', ['autoincrement', 'hilo'] as const, 'autoincrement'),
       hiloBlockSize: integer(env, 'HILO_BLOCK_SIZE', 100, 1, 1_000_000),
       idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
-      logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+      logLevel: oneOf(
+        env,
+        'LOG_LEVEL',
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+        'info',
+      ),
       featureFlagsFile: env.FEATURE_FLAGS_FILE?.trim() || null,
     });
   }
@@ -85,7 +93,11 @@ export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig 
   const url = raw.trim();
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (!file) throw new ConfigError(variable, `must name a file, as in sqlite:./data/customerflow.sqlite or sqlite::memory: (got "${raw}")`);
+    if (!file)
+      throw new ConfigError(
+        variable,
+        `must name a file, as in sqlite:./data/customerflow.sqlite or sqlite::memory: (got "${raw}")`,
+      );
     return { kind: 'sqlite', url, file };
   }
   let parsed: URL;
@@ -95,10 +107,16 @@ export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig 
     throw new ConfigError(variable, `must be sqlite:<file> or mysql://user:password@host:3306/database (got "${raw}")`);
   }
   if (!['mysql:', 'mariadb:'].includes(parsed.protocol)) {
-    throw new ConfigError(variable, `has unsupported scheme "${parsed.protocol}"; use sqlite: or mysql:// (got "${raw}")`);
+    throw new ConfigError(
+      variable,
+      `has unsupported scheme "${parsed.protocol}"; use sqlite: or mysql:// (got "${raw}")`,
+    );
   }
   if (!parsed.hostname || parsed.pathname.length <= 1) {
-    throw new ConfigError(variable, `must name a host and a database, as in mysql://user:password@host:3306/database (got "${raw}")`);
+    throw new ConfigError(
+      variable,
+      `must name a host and a database, as in mysql://user:password@host:3306/database (got "${raw}")`,
+    );
   }
   return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
 }
@@ -106,7 +124,8 @@ export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig 
 function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
   const raw = env[variable];
   if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(variable, `must be a whole number between ${min} and ${max} (got "${raw}")`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(variable, `must be a whole number between ${min} and ${max} (got "${raw}")`);
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(variable, `must be between ${min} and ${max} (got ${value})`);
   return value;
@@ -137,6 +156,7 @@ function optionalUrl(env: NodeJS.ProcessEnv, variable: string, protocols: string
   } catch {
     throw new ConfigError(variable, `must be a URL such as amqp://guest:guest@localhost:5672 (got "${raw}")`);
   }
-  if (!protocols.includes(parsed.protocol)) throw new ConfigError(variable, `must use ${protocols.join(' or ')} (got "${raw}")`);
+  if (!protocols.includes(parsed.protocol))
+    throw new ConfigError(variable, `must use ${protocols.join(' or ')} (got "${raw}")`);
   return raw;
 }

@@ -17,7 +17,8 @@ describe('DatabaseResilience', () => {
 
   it('opens after consecutive connection failures, fails fast, and closes after a successful trial', async () => {
     const resilience = new DatabaseResilience({ timeoutMs: 1000, failuresToOpen: 3, halfOpenAfterMs: 50 });
-    for (let i = 0; i < 3; i++) await expect(resilience.execute(() => Promise.reject(refused()))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    for (let i = 0; i < 3; i++)
+      await expect(resilience.execute(() => Promise.reject(refused()))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     let called = false;
     await expect(resilience.execute(async () => (called = true))).rejects.toBeInstanceOf(BrokenCircuitError);
     expect(called).toBe(false);

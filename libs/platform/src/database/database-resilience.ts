@@ -7,7 +7,14 @@
  * Both errors become 503 + Retry-After in the problem filter.
  */
 import {
-  circuitBreaker, ConsecutiveBreaker, type ICancellationContext, handleWhen, TaskCancelledError, timeout, TimeoutStrategy, wrap,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  type ICancellationContext,
+  handleWhen,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
 } from 'cockatiel';
 import { isDatabaseUnavailable } from './sql-dialect';
 
@@ -19,18 +26,28 @@ export interface DatabaseResilienceOptions {
   readonly halfOpenAfterMs: number;
 }
 
-export const DEFAULT_DATABASE_RESILIENCE: DatabaseResilienceOptions = { timeoutMs: 10_000, failuresToOpen: 5, halfOpenAfterMs: 2_000 };
+export const DEFAULT_DATABASE_RESILIENCE: DatabaseResilienceOptions = {
+  timeoutMs: 10_000,
+  failuresToOpen: 5,
+  halfOpenAfterMs: 2_000,
+};
 
 export class DatabaseResilience {
   private readonly policy;
 
   constructor(options: DatabaseResilienceOptions = DEFAULT_DATABASE_RESILIENCE) {
-    const breaker = circuitBreaker(handleWhen((e) => isDatabaseUnavailable(e) || e instanceof TaskCancelledError), {
-      halfOpenAfter: options.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(options.failuresToOpen),
-    });
+    const breaker = circuitBreaker(
+      handleWhen((e) => isDatabaseUnavailable(e) || e instanceof TaskCancelledError),
+      {
+        halfOpenAfter: options.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(options.failuresToOpen),
+      },
+    );
     // abortOnReturn off: the signal means "the caller got a timeout", and aborting on every success costs ~0.1 ms.
-    this.policy = wrap(breaker, timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
+    this.policy = wrap(
+      breaker,
+      timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
+    );
   }
 
   /** Runs `call`; it receives an AbortSignal that fires when the caller has been answered with a timeout. */

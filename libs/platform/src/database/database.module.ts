@@ -34,7 +34,8 @@ class ReadDataSourceCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.read.dataSource !== this.primary && this.read.dataSource.isInitialized) await this.read.dataSource.destroy();
+    if (this.read.dataSource !== this.primary && this.read.dataSource.isInitialized)
+      await this.read.dataSource.destroy();
   }
 }
 
@@ -81,7 +82,8 @@ export class DatabaseModule {
             // SQLite: a second connection on the same file (WAL) so queries never see a write in progress;
             // only `sqlite::memory:` must share the one connection, as another would open an empty database.
             const sameDatabase = config.readDatabase.url === config.database.url;
-            if (sameDatabase && (config.database.kind === 'mysql' || config.database.file === ':memory:')) return new ReadDatabase(primary, resilience);
+            if (sameDatabase && (config.database.kind === 'mysql' || config.database.file === ':memory:'))
+              return new ReadDatabase(primary, resilience);
             const replica = new DataSource(dataSourceOptions(config.readDatabase, { poolSize: 20 }));
             await replica.initialize();
             if (!sameDatabase) new Logger('DatabaseModule').log('queries use the read connection DATABASE_READ_URL');
@@ -92,7 +94,9 @@ export class DatabaseModule {
           provide: IdGenerator,
           inject: [AppConfig, getDataSourceToken(), UnitOfWork],
           useFactory: (config: AppConfig, primary: DataSource, unitOfWork: UnitOfWork) =>
-            config.idStrategy === 'hilo' ? new HiloIdGenerator(primary, unitOfWork, config.hiloBlockSize) : new AutoIncrementIdGenerator(),
+            config.idStrategy === 'hilo'
+              ? new HiloIdGenerator(primary, unitOfWork, config.hiloBlockSize)
+              : new AutoIncrementIdGenerator(),
         },
         {
           provide: ReadDataSourceCloser,
@@ -104,4 +108,3 @@ export class DatabaseModule {
     };
   }
 }
-

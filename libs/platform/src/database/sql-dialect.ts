@@ -16,7 +16,12 @@ export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
   const code = e?.driverError?.code ?? e?.code;
   const errno = e?.driverError?.errno ?? e?.errno;
-  return code === 'ER_DUP_ENTRY' || errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    errno === 1062 ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /** Name of the unique index (MySQL) or column list (SQLite) that a unique violation names, for mapping to a field. */
@@ -30,15 +35,37 @@ export function isTransientConcurrencyError(error: unknown): boolean {
   const e = error as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
   const errno = e?.driverError?.errno ?? e?.errno;
   const code = e?.driverError?.code ?? e?.code;
-  return errno === 1213 || errno === 1205 || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' ||
-    code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  return (
+    errno === 1213 ||
+    errno === 1205 ||
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_LOCKED'
+  );
 }
 
 /** Connection-level failures: the database is down or unreachable, which the API reports as 503. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; errno?: number; driverError?: { code?: string }; message?: string };
   const code = e?.driverError?.code ?? e?.code;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST',
-    'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'CR_SERVER_GONE_ERROR', 'CR_SERVER_LOST']
-    .includes(code ?? '') || /Can't add new command when connection is in closed state|Connection lost|connect ECONNREFUSED|Pool is closed/i.test(e?.message ?? '');
+  return (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      'EHOSTUNREACH',
+      'PROTOCOL_CONNECTION_LOST',
+      'ER_CON_COUNT_ERROR',
+      'PROTOCOL_SEQUENCE_TIMEOUT',
+      'ER_SERVER_SHUTDOWN',
+      'CR_SERVER_GONE_ERROR',
+      'CR_SERVER_LOST',
+    ].includes(code ?? '') ||
+    /Can't add new command when connection is in closed state|Connection lost|connect ECONNREFUSED|Pool is closed/i.test(
+      e?.message ?? '',
+    )
+  );
 }

@@ -43,7 +43,9 @@ export class UnitOfWork {
     private readonly resilience: DatabaseResilience,
   ) {
     this.sqliteQueue = dialectOf(dataSource) === 'sqlite' ? Promise.resolve() : null;
-    this.retryOnTransientConflict.onRetry(({ attempt }) => this.logger.warn(`transient lock conflict, retrying unit of work (attempt ${attempt + 1})`));
+    this.retryOnTransientConflict.onRetry(({ attempt }) =>
+      this.logger.warn(`transient lock conflict, retrying unit of work (attempt ${attempt + 1})`),
+    );
   }
 
   /** The transaction's entity manager inside `run`, the plain one outside. */
@@ -55,7 +57,9 @@ export class UnitOfWork {
   run<T>(work: () => Promise<T>): Promise<T> {
     if (!this.cls.isActive()) return this.cls.run(() => this.run(work));
     if (this.txHost.isTransactionActive()) return work();
-    return this.resilience.execute((answered) => this.retryOnTransientConflict.execute(() => this.attempt(work, answered)));
+    return this.resilience.execute((answered) =>
+      this.retryOnTransientConflict.execute(() => this.attempt(work, answered)),
+    );
   }
 
   /** Defers `hook` until the enclosing unit of work has committed; runs it at once outside one. Never after a rollback. */
@@ -73,7 +77,11 @@ export class UnitOfWork {
     return turn;
   }
 
-  private async transaction<T>(work: () => Promise<T>, answered: AbortSignal, options: { isolationLevel?: 'READ COMMITTED' }): Promise<T> {
+  private async transaction<T>(
+    work: () => Promise<T>,
+    answered: AbortSignal,
+    options: { isolationLevel?: 'READ COMMITTED' },
+  ): Promise<T> {
     const hooks: AfterCommit[] = [];
     const unlessAnswered = async (): Promise<T> => {
       if (answered.aborted) throw new TaskCancelledError('the caller was answered with a timeout');
@@ -81,7 +89,9 @@ export class UnitOfWork {
       if (answered.aborted) throw new TaskCancelledError('the caller was answered with a timeout; rolling back');
       return result;
     };
-    const result = await this.afterCommitHooks.run(hooks, () => this.txHost.withTransaction(options as never, unlessAnswered));
+    const result = await this.afterCommitHooks.run(hooks, () =>
+      this.txHost.withTransaction(options as never, unlessAnswered),
+    );
     for (const hook of hooks) {
       try {
         hook();

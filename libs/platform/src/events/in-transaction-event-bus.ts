@@ -12,7 +12,8 @@ export interface InTransactionEventHandler<E extends object> {
   handle(event: E): Promise<void>;
 }
 
-export const HandlesInTransaction = (...events: Type<object>[]): ClassDecorator => SetMetadata(IN_TRANSACTION_EVENTS, events);
+export const HandlesInTransaction = (...events: Type<object>[]): ClassDecorator =>
+  SetMetadata(IN_TRANSACTION_EVENTS, events);
 
 @Injectable()
 export class InTransactionEventBus implements OnModuleInit {
@@ -26,9 +27,15 @@ export class InTransactionEventBus implements OnModuleInit {
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
       if (!wrapper.metatype || !wrapper.instance) continue;
-      const events = this.reflector.get<Type<object>[] | undefined>(IN_TRANSACTION_EVENTS, wrapper.metatype as Type<object>);
+      const events = this.reflector.get<Type<object>[] | undefined>(
+        IN_TRANSACTION_EVENTS,
+        wrapper.metatype as Type<object>,
+      );
       for (const event of events ?? []) {
-        this.handlers.set(event, [...(this.handlers.get(event) ?? []), wrapper.instance as InTransactionEventHandler<object>]);
+        this.handlers.set(event, [
+          ...(this.handlers.get(event) ?? []),
+          wrapper.instance as InTransactionEventHandler<object>,
+        ]);
       }
     }
   }

@@ -6,7 +6,11 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import {
-  ErrorCode, type JsonValue, type Provider, type ResolutionDetails, StandardResolutionReasons,
+  ErrorCode,
+  type JsonValue,
+  type Provider,
+  type ResolutionDetails,
+  StandardResolutionReasons,
 } from '@openfeature/server-sdk';
 
 type FlagValues = Readonly<Record<string, JsonValue>>;
@@ -59,11 +63,14 @@ export class FileFlagProvider implements Provider {
   private reload(): void {
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.file!, 'utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the file must hold a JSON object of flag → value');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('the file must hold a JSON object of flag → value');
       this.flags = parsed as FlagValues;
       this.logger.log(`feature flags loaded from ${this.file}: ${JSON.stringify(this.flags)}`);
     } catch (error) {
-      this.logger.warn(`feature flags in ${this.file} not (re)loaded, keeping the previous ones: ${(error as Error).message}`);
+      this.logger.warn(
+        `feature flags in ${this.file} not (re)loaded, keeping the previous ones: ${(error as Error).message}`,
+      );
     }
   }
 }

@@ -15,7 +15,11 @@ export function parseEntityTags(header: string, headerName: string): number[] | 
   const tags = value.split(',').map((tag) => tag.trim());
   const versions = tags.map((tag) => /^(?:W\/)?"(\d{1,9})"$/.exec(tag)?.[1]);
   if (tags.length === 0 || versions.some((v) => v === undefined)) {
-    throw ProblemException.badRequest(`${headerName} must list entity tags such as "3" (got ${JSON.stringify(header)}).`, undefined, 'invalid-precondition');
+    throw ProblemException.badRequest(
+      `${headerName} must list entity tags such as "3" (got ${JSON.stringify(header)}).`,
+      undefined,
+      'invalid-precondition',
+    );
   }
   return versions.map(Number);
 }

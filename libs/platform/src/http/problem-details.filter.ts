@@ -26,7 +26,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
     }
     for (const [name, value] of Object.entries(problem.headers ?? {})) response.setHeader(name, value);
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(problem, request.originalUrl)));
+    response
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problemBody(problem, request.originalUrl)));
   }
 
   toProblem(error: unknown): Problem {
@@ -45,7 +48,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: { 'Retry-After': '5' },
       };
     }
-    return { status: 500, slug: 'internal-error', title: 'Internal error', detail: 'The request could not be completed.' };
+    return {
+      status: 500,
+      slug: 'internal-error',
+      title: 'Internal error',
+      detail: 'The request could not be completed.',
+    };
   }
 }
 
@@ -56,14 +64,25 @@ function fromHttpException(error: HttpException): Problem {
   const detail = Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
   // Express's body parser reports malformed JSON and oversized bodies as HttpExceptions with these statuses.
   const slug =
-    status === HttpStatus.NOT_FOUND ? 'not-found'
-    : status === HttpStatus.PAYLOAD_TOO_LARGE ? 'payload-too-large'
-    : status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? 'unsupported-media-type'
-    : status === HttpStatus.METHOD_NOT_ALLOWED ? 'method-not-allowed'
-    : status === HttpStatus.BAD_REQUEST ? 'invalid-request'
-    : `http-${status}`;
+    status === HttpStatus.NOT_FOUND
+      ? 'not-found'
+      : status === HttpStatus.PAYLOAD_TOO_LARGE
+        ? 'payload-too-large'
+        : status === HttpStatus.UNSUPPORTED_MEDIA_TYPE
+          ? 'unsupported-media-type'
+          : status === HttpStatus.METHOD_NOT_ALLOWED
+            ? 'method-not-allowed'
+            : status === HttpStatus.BAD_REQUEST
+              ? 'invalid-request'
+              : `http-${status}`;
   const title = HttpStatus[status]?.toString().toLowerCase().replace(/_/g, ' ') ?? 'error';
   // A failing readiness probe (terminus) is a 503 like a database outage: say when to look again.
   const headers = status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': '5' } : undefined;
-  return { status, slug, title: title.charAt(0).toUpperCase() + title.slice(1), detail, ...(headers ? { headers } : {}) };
+  return {
+    status,
+    slug,
+    title: title.charAt(0).toUpperCase() + title.slice(1),
+    detail,
+    ...(headers ? { headers } : {}),
+  };
 }

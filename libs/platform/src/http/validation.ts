@@ -13,7 +13,11 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) =>
-      ProblemException.badRequest('The request has invalid fields or parameters; see errors.', toViolations(errors), 'validation-failed'),
+      ProblemException.badRequest(
+        'The request has invalid fields or parameters; see errors.',
+        toViolations(errors),
+        'validation-failed',
+      ),
   });
 }
 

@@ -27,25 +27,39 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = request.header('idempotency-key');
     if (key === undefined) return next.handle();
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-      throw ProblemException.badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', undefined, 'invalid-idempotency-key');
+      throw ProblemException.badRequest(
+        'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+        undefined,
+        'invalid-idempotency-key',
+      );
     }
     const response = context.switchToHttp().getResponse<Response>();
     const outcome = await this.store.claim(key, requestHash(request));
     switch (outcome.kind) {
       case 'key-reused-with-other-request':
         throw new ProblemException({
-          status: 422, slug: 'idempotency-key-reused', title: 'Idempotency-Key already used',
+          status: 422,
+          slug: 'idempotency-key-reused',
+          title: 'Idempotency-Key already used',
           detail: 'This Idempotency-Key was used with a different request; use a new key for a new request.',
         });
       case 'in-flight':
         throw new ProblemException({
-          status: 409, slug: 'idempotency-key-in-flight', title: 'Request still in progress',
-          detail: 'A request with this Idempotency-Key is still being processed; retry later.', headers: { 'Retry-After': '1' },
+          status: 409,
+          slug: 'idempotency-key-in-flight',
+          title: 'Request still in progress',
+          detail: 'A request with this Idempotency-Key is still being processed; retry later.',
+          headers: { 'Retry-After': '1' },
         });
       case 'replay': {
         const stored = outcome.response;
         if (stored.status === 410) {
-          throw new ProblemException({ status: 410, slug: 'customer-erased', title: 'Resource erased', detail: 'The resource this request created has since been erased.' });
+          throw new ProblemException({
+            status: 410,
+            slug: 'customer-erased',
+            title: 'Resource erased',
+            detail: 'The resource this request created has since been erased.',
+          });
         }
         for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
         response.setHeader('Idempotent-Replayed', 'true');
@@ -56,20 +70,35 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async runAndStore(key: string, token: string, request: Request, response: Response, next: CallHandler): Promise<unknown> {
+  private async runAndStore(
+    key: string,
+    token: string,
+    request: Request,
+    response: Response,
+    next: CallHandler,
+  ): Promise<unknown> {
     try {
       return await this.unitOfWork.run(async () => {
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const headers = Object.fromEntries(
-          REPLAYED_HEADERS.flatMap((name) => (response.getHeader(name) === undefined ? [] : [[name, String(response.getHeader(name))]])),
+          REPLAYED_HEADERS.flatMap((name) =>
+            response.getHeader(name) === undefined ? [] : [[name, String(response.getHeader(name))]],
+          ),
         );
         // Nest's default success status: 201 for POST, 200 otherwise (the idempotent routes keep the default).
         const status = request.method === 'POST' ? 201 : 200;
         const resourceId = (body as { id?: unknown } | undefined)?.id;
-        const stored = await this.store.complete(key, token, { status, headers, body }, resourceId === undefined ? null : String(resourceId));
+        const stored = await this.store.complete(
+          key,
+          token,
+          { status, headers, body },
+          resourceId === undefined ? null : String(resourceId),
+        );
         if (!stored) {
           throw new ProblemException({
-            status: 409, slug: 'idempotency-key-in-flight', title: 'Request superseded',
+            status: 409,
+            slug: 'idempotency-key-in-flight',
+            title: 'Request superseded',
             detail: 'This request took too long and another request with the same Idempotency-Key took over.',
           });
         }
@@ -83,14 +112,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 function requestHash(request: Request): string {
-  return createHash('sha256').update(`${request.method} ${request.path}\n${canonicalJson(request.body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${request.method} ${request.path}\n${canonicalJson(request.body)}`)
+    .digest('hex');
 }
 
 /** JSON with object keys sorted, so the same body hashes the same whatever the client's key order. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

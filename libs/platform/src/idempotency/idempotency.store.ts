@@ -44,14 +44,24 @@ export class IdempotencyStore {
 
   /** Each step is its own short unit of work, committed before the command starts. */
   async claim(key: string, requestHash: string, now = new Date()): Promise<ClaimOutcome> {
-    const db = { query: <T = unknown>(sql: string, params: unknown[]) => this.unitOfWork.run<T>(() => this.unitOfWork.manager.query(sql, params)) };
+    const db = {
+      query: <T = unknown>(sql: string, params: unknown[]) =>
+        this.unitOfWork.run<T>(() => this.unitOfWork.manager.query(sql, params)),
+    };
     for (let attempt = 0; attempt < 5; attempt++) {
       const token = randomUUID();
       try {
         await db.query(
           `INSERT INTO idempotency_keys (idempotency_key, request_hash, state, claim_token, locked_until, created_at, expires_at)
            VALUES (?, ?, 'in_flight', ?, ?, ?, ?)`,
-          [key, requestHash, token, toDb(addMs(now, IN_FLIGHT_LOCK_MS)), toDb(now), toDb(addMs(now, this.config.idempotencyTtlHours * 3_600_000))],
+          [
+            key,
+            requestHash,
+            token,
+            toDb(addMs(now, IN_FLIGHT_LOCK_MS)),
+            toDb(now),
+            toDb(addMs(now, this.config.idempotencyTtlHours * 3_600_000)),
+          ],
         );
         return { kind: 'claimed', token };
       } catch (error) {
@@ -60,14 +70,21 @@ export class IdempotencyStore {
       const [row] = await db.query<KeyRow[]>('SELECT * FROM idempotency_keys WHERE idempotency_key = ?', [key]);
       if (!row) continue; // released or purged between our INSERT and SELECT: try again
       if (fromDb(row.expires_at) <= now) {
-        await db.query('DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ?', [key, row.claim_token]);
+        await db.query('DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ?', [
+          key,
+          row.claim_token,
+        ]);
         continue;
       }
       if (row.request_hash !== requestHash) return { kind: 'key-reused-with-other-request' };
       if (row.state === 'completed') {
         return {
           kind: 'replay',
-          response: { status: Number(row.response_status), headers: JSON.parse(row.response_headers ?? '{}'), body: JSON.parse(row.response_body ?? 'null') },
+          response: {
+            status: Number(row.response_status),
+            headers: JSON.parse(row.response_headers ?? '{}'),
+            body: JSON.parse(row.response_body ?? 'null'),
+          },
         };
       }
       if (fromDb(row.locked_until) > now) return { kind: 'in-flight' };
@@ -105,7 +122,10 @@ export class IdempotencyStore {
   /** Frees a claim whose request failed, so the client may retry with the same key. */
   async release(key: string, token: string): Promise<void> {
     await this.unitOfWork.run(() =>
-      this.unitOfWork.manager.query("DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ? AND state = 'in_flight'", [key, token]),
+      this.unitOfWork.manager.query(
+        "DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ? AND state = 'in_flight'",
+        [key, token],
+      ),
     );
   }
 
@@ -127,15 +147,23 @@ export class IdempotencyStore {
     let purged = 0;
     for (;;) {
       const rows = await this.unitOfWork.run<Array<{ idempotency_key: string }>>(() =>
-        this.unitOfWork.manager.query('SELECT idempotency_key FROM idempotency_keys WHERE expires_at < ? LIMIT ?', [toDb(now), batchSize]),
+        this.unitOfWork.manager.query('SELECT idempotency_key FROM idempotency_keys WHERE expires_at < ? LIMIT ?', [
+          toDb(now),
+          batchSize,
+        ]),
       );
       if (rows.length === 0) return purged;
-      await this.unitOfWork.run(() => this.unitOfWork.manager
-        .createQueryBuilder()
-        .delete()
-        .from('idempotency_keys')
-        .where('idempotency_key IN (:...keys) AND expires_at < :now', { keys: rows.map((r) => r.idempotency_key), now: toDb(now) })
-        .execute());
+      await this.unitOfWork.run(() =>
+        this.unitOfWork.manager
+          .createQueryBuilder()
+          .delete()
+          .from('idempotency_keys')
+          .where('idempotency_key IN (:...keys) AND expires_at < :now', {
+            keys: rows.map((r) => r.idempotency_key),
+            now: toDb(now),
+          })
+          .execute(),
+      );
       purged += rows.length;
     }
   }

@@ -20,7 +20,16 @@ export class DeactivateCustomerController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiOkResponse({ type: CustomerResponse })
   @ApiResponseHeaders(200, ETAG_HEADER)
-  @ApiProblemResponses({ status: 400, description: 'If-Match is malformed' }, 404, { status: 409, description: 'The customer is already inactive' }, 410, 412, 413, 415, 503)
+  @ApiProblemResponses(
+    { status: 400, description: 'If-Match is malformed' },
+    404,
+    { status: 409, description: 'The customer is already inactive' },
+    410,
+    412,
+    413,
+    415,
+    503,
+  )
   async deactivate(
     @Param('id') id: string,
     @Headers('if-match') ifMatch: string | undefined,

@@ -16,7 +16,13 @@ export class EraseCustomerController {
   @HttpCode(204)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiNoContentResponse({ description: 'Personal data erased; the customer now answers 410' })
-  @ApiProblemResponses({ status: 400, description: 'If-Match is malformed' }, 404, { status: 410, description: 'The customer was already erased' }, 412, 503)
+  @ApiProblemResponses(
+    { status: 400, description: 'If-Match is malformed' },
+    404,
+    { status: 410, description: 'The customer was already erased' },
+    412,
+    503,
+  )
   async erase(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
     await this.commandBus.execute(new EraseCustomerCommand(id, expectedVersion(ifMatch, false)));
   }

@@ -17,7 +17,10 @@ export class GetCustomerController {
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag; 304 when the customer has not changed' })
   @ApiOkResponse({ type: CustomerResponse })
   @ApiResponseHeaders(200, ETAG_HEADER)
-  @ApiNotModifiedResponse({ description: 'If-None-Match names the current version: no body, the client\'s copy is current', headers: ETAG_HEADER })
+  @ApiNotModifiedResponse({
+    description: "If-None-Match names the current version: no body, the client's copy is current",
+    headers: ETAG_HEADER,
+  })
   @ApiProblemResponses({ status: 400, description: 'If-None-Match is malformed' }, 404, 410, 503)
   async get(
     @Param('id') id: string,

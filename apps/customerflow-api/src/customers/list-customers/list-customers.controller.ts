@@ -2,8 +2,14 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  type CustomerCursor, type CustomerPageView, type CustomerSort, decodeCustomerCursor, DEFAULT_CUSTOMER_PAGE_SIZE,
-  DEFAULT_CUSTOMER_SORT, InvalidCustomerCursor, ListCustomersQuery,
+  type CustomerCursor,
+  type CustomerPageView,
+  type CustomerSort,
+  decodeCustomerCursor,
+  DEFAULT_CUSTOMER_PAGE_SIZE,
+  DEFAULT_CUSTOMER_SORT,
+  InvalidCustomerCursor,
+  ListCustomersQuery,
 } from '@customerflow/customers';
 import { ProblemException } from '@customerflow/platform';
 import { ApiProblemResponses } from '../../api-responses.decorators';
@@ -25,7 +31,11 @@ export class ListCustomersController {
   })
   @ApiOkResponse({ type: CustomerPageResponse })
   @ApiProblemResponses(
-    { status: 400, description: 'A parameter is not valid or not known (`errors` names it, as in /limit), or the cursor is malformed or belongs to another sort' },
+    {
+      status: 400,
+      description:
+        'A parameter is not valid or not known (`errors` names it, as in /limit), or the cursor is malformed or belongs to another sort',
+    },
     503,
   )
   list(@Query() params: ListCustomersQueryParams): Promise<CustomerPageView> {

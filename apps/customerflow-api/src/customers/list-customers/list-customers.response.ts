@@ -7,7 +7,9 @@ export class CustomerPageResponse {
   items!: CustomerResponse[];
 
   @ApiProperty({
-    type: String, nullable: true, example: 'eyJ2IjoxLCJzIjoiLWNyZWF0ZWRBdCIsImsiOiIyMDI2LTAxLTMxVDEyOjAwOjAwLjAwMFoiLCJpIjoiNDIifQ',
+    type: String,
+    nullable: true,
+    example: 'eyJ2IjoxLCJzIjoiLWNyZWF0ZWRBdCIsImsiOiIyMDI2LTAxLTMxVDEyOjAwOjAwLjAwMFoiLCJpIjoiNDIifQ',
     description: 'Pass as `cursor` to get the next page; null on the last page',
   })
   nextCursor!: string | null;

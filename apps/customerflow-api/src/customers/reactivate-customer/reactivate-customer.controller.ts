@@ -20,7 +20,16 @@ export class ReactivateCustomerController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiOkResponse({ type: CustomerResponse })
   @ApiResponseHeaders(200, ETAG_HEADER)
-  @ApiProblemResponses({ status: 400, description: 'If-Match is malformed' }, 404, { status: 409, description: 'The customer is already active' }, 410, 412, 413, 415, 503)
+  @ApiProblemResponses(
+    { status: 400, description: 'If-Match is malformed' },
+    404,
+    { status: 409, description: 'The customer is already active' },
+    410,
+    412,
+    413,
+    415,
+    503,
+  )
   async reactivate(
     @Param('id') id: string,
     @Headers('if-match') ifMatch: string | undefined,

@@ -5,7 +5,13 @@ import type { Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { RegisterCustomerCommand } from '@customerflow/customers';
 import { Idempotent } from '@customerflow/platform';
-import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER, IDEMPOTENT_REPLAYED_HEADER, LOCATION_HEADER } from '../../api-responses.decorators';
+import {
+  ApiProblemResponses,
+  ApiResponseHeaders,
+  ETAG_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  LOCATION_HEADER,
+} from '../../api-responses.decorators';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
@@ -19,17 +25,48 @@ export class RegisterCustomerController {
   @PausableWrite()
   @Post()
   @Idempotent()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body replays the first response for 24 h' })
-  @ApiCreatedResponse({ type: CustomerResponse, description: 'Registered; Location and ETag headers name the new customer' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body replays the first response for 24 h',
+  })
+  @ApiCreatedResponse({
+    type: CustomerResponse,
+    description: 'Registered; Location and ETag headers name the new customer',
+  })
   @ApiResponseHeaders(201, { ...LOCATION_HEADER, ...ETAG_HEADER, ...IDEMPOTENT_REPLAYED_HEADER })
   @ApiProblemResponses(
-    { status: 400, description: 'The body is not valid (`errors` points at each field), is not JSON, or the Idempotency-Key is malformed' },
-    { status: 409, description: 'The email or the document is already registered, or a request with this Idempotency-Key is still in progress (then with Retry-After)', headers: { 'Retry-After': { description: 'Seconds to wait before retrying, when the same Idempotency-Key is in progress', schema: { type: 'string', pattern: '^[0-9]+$' } } } },
-    { status: 410, description: 'The Idempotency-Key replays a registration whose customer has since been erased' }, 413, 415, 422, 503,
+    {
+      status: 400,
+      description:
+        'The body is not valid (`errors` points at each field), is not JSON, or the Idempotency-Key is malformed',
+    },
+    {
+      status: 409,
+      description:
+        'The email or the document is already registered, or a request with this Idempotency-Key is still in progress (then with Retry-After)',
+      headers: {
+        'Retry-After': {
+          description: 'Seconds to wait before retrying, when the same Idempotency-Key is in progress',
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+        },
+      },
+    },
+    { status: 410, description: 'The Idempotency-Key replays a registration whose customer has since been erased' },
+    413,
+    415,
+    422,
+    503,
   )
-  async register(@Body() body: RegisterCustomerRequest, @Res({ passthrough: true }) response: Response): Promise<CustomerRepresentation> {
+  async register(
+    @Body() body: RegisterCustomerRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerRepresentation> {
     const customer = await this.commandBus.execute(
-      new RegisterCustomerCommand({ ...body, addresses: body.addresses?.map((a) => ({ ...a, complement: a.complement ?? null })) }),
+      new RegisterCustomerCommand({
+        ...body,
+        addresses: body.addresses?.map((a) => ({ ...a, complement: a.complement ?? null })),
+      }),
     );
     response.location(`/${CUSTOMERS_PATH}/${customer.id}`);
     sendCustomerHeaders(response, customer);

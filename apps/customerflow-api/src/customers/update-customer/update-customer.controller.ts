@@ -18,12 +18,26 @@ export class UpdateCustomerController {
   @PausableWrite()
   @Patch(':id')
   @ApiConsumes('application/merge-patch+json', 'application/json')
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the customer as read; missing → 428, stale → 412' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'The ETag of the customer as read; missing → 428, stale → 412',
+  })
   @ApiOkResponse({ type: CustomerResponse, description: 'Changed; the new ETag is in the ETag header' })
   @ApiResponseHeaders(200, ETAG_HEADER)
   @ApiProblemResponses(
-    { status: 400, description: 'The patch is not valid (`errors` points at each field), is not JSON, or If-Match is malformed' },
-    404, { status: 409, description: 'The new email or document is already registered to another customer' }, 410, 412, 413, 415, 428, 503,
+    {
+      status: 400,
+      description: 'The patch is not valid (`errors` points at each field), is not JSON, or If-Match is malformed',
+    },
+    404,
+    { status: 409, description: 'The new email or document is already registered to another customer' },
+    410,
+    412,
+    413,
+    415,
+    428,
+    503,
   )
   async update(
     @Param('id') id: string,

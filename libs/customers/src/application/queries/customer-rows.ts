@@ -34,7 +34,8 @@ export interface AddressRow {
   country: string;
 }
 
-export const ADDRESS_COLUMNS = 'a.customer_id, a.street, a.number, a.complement, a.district, a.city, a.state, a.postal_code, a.country';
+export const ADDRESS_COLUMNS =
+  'a.customer_id, a.street, a.number, a.complement, a.district, a.city, a.state, a.postal_code, a.country';
 
 /**
  * One customer and its addresses in one round trip: the customer's columns repeated on each address row (or once,
@@ -63,8 +64,14 @@ export function joinedAddresses(rows: readonly CustomerWithAddressRow[]): Addres
   return rows
     .filter((r) => r.address_street !== null)
     .map((r) => ({
-      customer_id: r.id, street: r.address_street!, number: r.address_number, complement: r.address_complement,
-      district: r.address_district, city: r.address_city, state: r.address_state, postal_code: r.address_postal_code,
+      customer_id: r.id,
+      street: r.address_street!,
+      number: r.address_number,
+      complement: r.address_complement,
+      district: r.address_district,
+      city: r.address_city,
+      state: r.address_state,
+      postal_code: r.address_postal_code,
       country: r.address_country,
     }));
 }
@@ -75,12 +82,24 @@ export function toCustomerView(row: CustomerRow, addresses: readonly AddressRow[
     name: row.name,
     email: row.email,
     phone: row.phone,
-    document: row.document_type && row.document_number ? { type: row.document_type, number: row.document_number } : null,
-    birthDate: row.birth_date === null ? null : row.birth_date instanceof Date ? row.birth_date.toISOString().slice(0, 10) : row.birth_date.slice(0, 10),
+    document:
+      row.document_type && row.document_number ? { type: row.document_type, number: row.document_number } : null,
+    birthDate:
+      row.birth_date === null
+        ? null
+        : row.birth_date instanceof Date
+          ? row.birth_date.toISOString().slice(0, 10)
+          : row.birth_date.slice(0, 10),
     status: row.status as CustomerView['status'],
     addresses: addresses.map((a) => ({
-      street: a.street, number: a.number, complement: a.complement, district: a.district,
-      city: a.city, state: a.state, postalCode: a.postal_code, country: a.country,
+      street: a.street,
+      number: a.number,
+      complement: a.complement,
+      district: a.district,
+      city: a.city,
+      state: a.state,
+      postalCode: a.postal_code,
+      country: a.country,
     })),
     createdAt: fromDb(row.created_at).toISOString(),
     updatedAt: fromDb(row.updated_at).toISOString(),

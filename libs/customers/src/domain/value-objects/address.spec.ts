@@ -51,17 +51,22 @@ describe('Address', () => {
   });
 
   it('accepts every officially assigned country code', () => {
-    const accepted = COUNTRY_CODES.filter((code) => Address.of(anAddress({ country: code })).toProps().country === code);
+    const accepted = COUNTRY_CODES.filter(
+      (code) => Address.of(anAddress({ country: code })).toProps().country === code,
+    );
 
     expect(accepted).toHaveLength(249);
   });
 
-  it.each(['UK', 'EU', 'XK', 'ZZ', 'AN', 'BRA', 'B', ''])('rejects the country %p, not officially assigned', (country) => {
-    expect(rejection(anAddress({ country }))).toMatchObject({
-      field: 'country',
-      detail: 'Country must be an officially assigned ISO 3166-1 alpha-2 code, like BR or PT',
-    });
-  });
+  it.each(['UK', 'EU', 'XK', 'ZZ', 'AN', 'BRA', 'B', ''])(
+    'rejects the country %p, not officially assigned',
+    (country) => {
+      expect(rejection(anAddress({ country }))).toMatchObject({
+        field: 'country',
+        detail: 'Country must be an officially assigned ISO 3166-1 alpha-2 code, like BR or PT',
+      });
+    },
+  );
 
   it.each([
     ['street', 201],
@@ -75,12 +80,9 @@ describe('Address', () => {
     expect(rejection(anAddress({ [field]: 'x'.repeat(length) })).field).toBe(field);
   });
 
-  it.each(['street', 'number', 'district', 'city', 'state', 'postalCode'] as const)(
-    'rejects a blank %s',
-    (field) => {
-      expect(rejection(anAddress({ [field]: '  ' })).field).toBe(field);
-    },
-  );
+  it.each(['street', 'number', 'district', 'city', 'state', 'postalCode'] as const)('rejects a blank %s', (field) => {
+    expect(rejection(anAddress({ [field]: '  ' })).field).toBe(field);
+  });
 
   it('accepts each field at its length limit', () => {
     const atLimit = anAddress({

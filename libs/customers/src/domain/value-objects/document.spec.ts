@@ -11,8 +11,14 @@ function referenceCheckDigit(values: number[], weights: number[]): number {
 }
 function referenceCpf(first9: string): string {
   const d = [...first9].map(Number);
-  const dv1 = referenceCheckDigit(d, d.map((_, i) => 10 - i));
-  const dv2 = referenceCheckDigit([...d, dv1], [...d, dv1].map((_, i) => 11 - i));
+  const dv1 = referenceCheckDigit(
+    d,
+    d.map((_, i) => 10 - i),
+  );
+  const dv2 = referenceCheckDigit(
+    [...d, dv1],
+    [...d, dv1].map((_, i) => 11 - i),
+  );
   return `${first9}${dv1}${dv2}`;
 }
 function cnpjWeights(length: number): number[] {
@@ -29,7 +35,8 @@ const notAllSame = (s: string) => !/^(.)\1*$/.test(s);
 const digitString = (length: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length }).filter(notAllSame);
 const alphanumericString = (length: number) =>
-  fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'), minLength: length, maxLength: length })
+  fc
+    .string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'), minLength: length, maxLength: length })
     .filter(notAllSame);
 
 /** The number with the digit at `index` replaced by a different digit. */

@@ -7,13 +7,20 @@ describe('requireText', () => {
     expect(codePointLength('😀')).toBe(1);
   });
 
-  it.each(['Ana \ud800 Souza', 'Ana \udc00', '\ud83d'])('rejects an unpaired surrogate in %j, which UTF-8 storage would mangle', (text) => {
-    const attempt = () => requireText(text, 'Name');
-    expect(attempt).toThrow(InvalidValue);
-    expect(attempt).toThrow('Name must be valid Unicode text');
-  });
+  it.each(['Ana \ud800 Souza', 'Ana \udc00', '\ud83d'])(
+    'rejects an unpaired surrogate in %j, which UTF-8 storage would mangle',
+    (text) => {
+      const attempt = () => requireText(text, 'Name');
+      expect(attempt).toThrow(InvalidValue);
+      expect(attempt).toThrow('Name must be valid Unicode text');
+    },
+  );
 
-  it.each([[undefined, 'Name is required'], [null, 'Name is required'], [42, 'Name must be a string']])('rejects %p: %s', (raw, message) => {
+  it.each([
+    [undefined, 'Name is required'],
+    [null, 'Name is required'],
+    [42, 'Name must be a string'],
+  ])('rejects %p: %s', (raw, message) => {
     expect(() => requireText(raw, 'Name')).toThrow(message);
   });
 });

@@ -9,7 +9,8 @@ export function requireText(raw: unknown, label: string): string {
   if (raw === undefined || raw === null) throw new InvalidValue(`${label} is required`);
   if (typeof raw !== 'string') throw new InvalidValue(`${label} must be a string`);
   // JSON can carry an unpaired surrogate ("\ud800"); stored as UTF-8 it would silently become U+FFFD.
-  if (UNPAIRED_SURROGATE.test(raw)) throw new InvalidValue(`${label} must be valid Unicode text (it has an unpaired surrogate)`);
+  if (UNPAIRED_SURROGATE.test(raw))
+    throw new InvalidValue(`${label} must be valid Unicode text (it has an unpaired surrogate)`);
   return raw;
 }
 

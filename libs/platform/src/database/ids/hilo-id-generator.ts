@@ -72,7 +72,10 @@ export class HiloIdGenerator extends IdGenerator {
             .where('name = :name', { name: sequence.name })
             .execute();
           if (updated.affected === 0) {
-            await manager.query(`INSERT INTO hilo_sequences (name, next_value) SELECT ?, ${seed} + ?`, [sequence.name, this.blockSize]);
+            await manager.query(`INSERT INTO hilo_sequences (name, next_value) SELECT ?, ${seed} + ?`, [
+              sequence.name,
+              this.blockSize,
+            ]);
           }
           const rows: Array<{ next_value: string | number }> = await manager.query(
             'SELECT next_value FROM hilo_sequences WHERE name = ?',

@@ -14,6 +14,10 @@ export class OutboxLeaseIndex1764600000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(dialectOf(q) === 'sqlite' ? 'DROP INDEX ix_outbox_lease_owner' : 'DROP INDEX ix_outbox_lease_owner ON outbox_messages');
+    await q.query(
+      dialectOf(q) === 'sqlite'
+        ? 'DROP INDEX ix_outbox_lease_owner'
+        : 'DROP INDEX ix_outbox_lease_owner ON outbox_messages',
+    );
   }
 }

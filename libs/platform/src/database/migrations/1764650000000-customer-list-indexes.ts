@@ -29,6 +29,7 @@ export class CustomerListIndexes1764650000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     const sqlite = dialectOf(q) === 'sqlite';
-    for (const index of [...INDEXES].reverse()) await q.query(sqlite ? `DROP INDEX ${index.name}` : `DROP INDEX ${index.name} ON customers`);
+    for (const index of [...INDEXES].reverse())
+      await q.query(sqlite ? `DROP INDEX ${index.name}` : `DROP INDEX ${index.name} ON customers`);
   }
 }

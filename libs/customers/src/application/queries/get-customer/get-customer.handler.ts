@@ -1,7 +1,12 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ReadDatabase } from '@customerflow/platform';
 import { CustomerErased, CustomerNotFound } from '../../../domain';
-import { CUSTOMER_WITH_ADDRESSES_SQL, type CustomerWithAddressRow, joinedAddresses, toCustomerView } from '../customer-rows';
+import {
+  CUSTOMER_WITH_ADDRESSES_SQL,
+  type CustomerWithAddressRow,
+  joinedAddresses,
+  toCustomerView,
+} from '../customer-rows';
 import type { CustomerView } from '../customer.view';
 import { GetCustomerQuery } from './get-customer.query';
 

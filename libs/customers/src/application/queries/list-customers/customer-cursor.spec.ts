@@ -1,4 +1,10 @@
-import { type CustomerCursor, type CustomerSort, decodeCustomerCursor, encodeCustomerCursor, InvalidCustomerCursor } from './customer-cursor';
+import {
+  type CustomerCursor,
+  type CustomerSort,
+  decodeCustomerCursor,
+  encodeCustomerCursor,
+  InvalidCustomerCursor,
+} from './customer-cursor';
 
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 

@@ -34,7 +34,10 @@ const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MAX_NAME_LENGTH = 200;
 
 export function encodeCustomerCursor(cursor: CustomerCursor): string {
-  return Buffer.from(JSON.stringify({ v: FORMAT_VERSION, s: cursor.sort, k: cursor.value, i: cursor.id }), 'utf8').toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ v: FORMAT_VERSION, s: cursor.sort, k: cursor.value, i: cursor.id }),
+    'utf8',
+  ).toString('base64url');
 }
 
 /** The position a cursor names, checked field by field; `sort` is the sort of the request the cursor came with. */
