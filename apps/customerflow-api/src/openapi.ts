@@ -29,6 +29,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         "customer without overwriting someone else's change, and in If-None-Match to re-read it cheaply.",
     )
     .setVersion('1')
+    // Relative, so the document is right behind any host, port or gateway prefix that serves it.
+    .addServer('/', 'The host that served this document')
+    .addTag('customers', 'Register, read, search, change, deactivate, reactivate and erase customers')
+    .addTag('admin', "Operators' view of the outbox: backlog, dead letters, requeue. Keep it on an internal network")
+    .addTag('health', 'Kubernetes probes and Prometheus metrics')
+    .addTag('contracts', 'The message contract (AsyncAPI) of the events this service publishes')
     // @nestjs/swagger 12 emits 3.0 unless asked; asking for 3.1 also turns `nullable: true` into type arrays
     // (`type: ['string', 'null']`) and `anyOf: [..., { type: 'null' }]` for references.
     .setOpenAPIVersion('3.1.0')

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type DeadLetterView, OutboxAdmin, type OutboxStats } from '@customerflow/outbox';
 import { ProblemException } from '@customerflow/platform';
 import { ApiProblemResponses } from '../api-responses.decorators';
@@ -19,6 +19,12 @@ export class OutboxAdminController {
   constructor(private readonly outbox: OutboxAdmin) {}
 
   @Get('stats')
+  @ApiOperation({
+    operationId: 'getOutboxStats',
+    summary: 'Outbox backlog',
+    description:
+      'How far the relay is behind: pending and in-flight rows, dead letters, the age of the oldest pending event (the figure to alert on) and the events published in the last minute.',
+  })
   @ApiOkResponse({ type: OutboxStatsResponse })
   @ApiProblemResponses(503)
   stats(): Promise<OutboxStats> {
@@ -26,6 +32,11 @@ export class OutboxAdminController {
   }
 
   @Get('dead-letters')
+  @ApiOperation({
+    operationId: 'listDeadLetters',
+    summary: 'Dead letters',
+    description: 'Events the relay gave up on after OUTBOX_MAX_ATTEMPTS failed publishes, oldest first (commit order).',
+  })
   @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
   @ApiOkResponse({ type: DeadLettersResponse, description: 'Dead letters in commit order' })
   @ApiProblemResponses({ status: 400, description: 'limit is not 1..500' }, 503)
@@ -34,6 +45,12 @@ export class OutboxAdminController {
   }
 
   @Post('dead-letters/:id/requeue')
+  @ApiOperation({
+    operationId: 'requeueDeadLetter',
+    summary: 'Requeue a dead letter',
+    description:
+      'Makes a dead-lettered event due again with its attempts reset, once its cause is fixed. It keeps its event id, so subscribers that did receive it dedupe as usual.',
+  })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Requeued: attempts reset, due now' })
   @ApiProblemResponses(

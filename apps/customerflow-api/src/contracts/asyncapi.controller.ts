@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { asyncApiDocument } from '@customerflow/contracts';
 
 /** The message contract for subscribers (AsyncAPI 3.0), served beside the REST contract at /docs-json. */
@@ -7,6 +7,12 @@ import { asyncApiDocument } from '@customerflow/contracts';
 @Controller()
 export class AsyncApiController {
   @Get('asyncapi.json')
+  @ApiOperation({
+    operationId: 'getAsyncApiDocument',
+    summary: 'The message contract',
+    description:
+      'The AsyncAPI 3.0 document of the events published to RabbitMQ: exchange, routing keys, CloudEvents envelope and the JSON Schema of each event type, bundled into one document with no external references.',
+  })
   @ApiOkResponse({
     description: 'The AsyncAPI 3.0 document of the events published to RabbitMQ',
     schema: { type: 'object' },

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { BrokerHealthIndicator } from '@customerflow/outbox';
 import { ApiProblemResponses } from '../api-responses.decorators';
@@ -19,6 +19,12 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({
+    operationId: 'probeLiveness',
+    summary: 'Liveness probe',
+    description:
+      '200 while the process answers at all. It does not look at the database: restarting the process would not fix an outage there.',
+  })
   @ApiProblemResponses({ status: 503, description: 'The process cannot serve at all', headers: {} })
   @HealthCheck()
   live() {
@@ -26,6 +32,12 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ApiOperation({
+    operationId: 'probeReadiness',
+    summary: 'Readiness probe',
+    description:
+      '200 when this replica can serve writes (the database answers); 503 otherwise, so it leaves the load balancer. An unreachable broker shows as `degraded` only: writes never wait for it.',
+  })
   @ApiProblemResponses({ status: 503, description: 'Not ready: the database cannot be reached', headers: {} })
   @HealthCheck()
   ready() {

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { prometheusExporter } from '@customerflow/platform';
 
@@ -8,6 +8,12 @@ import { prometheusExporter } from '@customerflow/platform';
 @Controller()
 export class MetricsController {
   @Get('metrics')
+  @ApiOperation({
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics',
+    description:
+      'Host, HTTP and outbox metrics (pending rows, dead letters, age of the oldest pending event, events relayed by this process) in the Prometheus text exposition format.',
+  })
   @ApiOkResponse({
     description: 'Prometheus text exposition format',
     content: { 'text/plain': { schema: { type: 'string' } } },

@@ -1,6 +1,6 @@
 import { Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { DeactivateCustomerCommand } from '@customerflow/customers';
@@ -16,6 +16,12 @@ export class DeactivateCustomerController {
 
   @PausableWrite()
   @Post(':id/deactivate')
+  @ApiOperation({
+    operationId: 'deactivateCustomer',
+    summary: 'Deactivate a customer',
+    description:
+      'Marks an active customer inactive and announces `customerflow.customer.deactivated.v1`; 409 if it is inactive already.',
+  })
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiOkResponse({ type: CustomerResponse })

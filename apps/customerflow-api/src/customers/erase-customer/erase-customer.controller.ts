@@ -1,6 +1,6 @@
 import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EraseCustomerCommand } from '@customerflow/customers';
 import { ApiProblemResponses } from '../../api-responses.decorators';
 import { PausableWrite } from '../pausable-write';
@@ -13,6 +13,12 @@ export class EraseCustomerController {
 
   @PausableWrite()
   @Delete(':id')
+  @ApiOperation({
+    operationId: 'eraseCustomer',
+    summary: "Erase a customer's personal data",
+    description:
+      "Removes the customer's personal data for good and keeps only its id and status `erased`; from then on the customer answers 410. Announces `customerflow.customer.erased.v1`, which carries no personal data.",
+  })
   @HttpCode(204)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiNoContentResponse({ description: 'Personal data erased; the customer now answers 410' })

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type CustomerView, GetCustomerQuery } from '@customerflow/customers';
 import { parseEntityTags } from '@customerflow/platform';
@@ -14,6 +14,12 @@ export class GetCustomerController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':id')
+  @ApiOperation({
+    operationId: 'getCustomer',
+    summary: 'Read a customer',
+    description:
+      'The customer as last committed, with its version as the ETag. An erased customer answers 410, an unknown id 404. Send the ETag in If-None-Match to get a 304 while it has not changed.',
+  })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag; 304 when the customer has not changed' })
   @ApiOkResponse({ type: CustomerResponse })
   @ApiResponseHeaders(200, ETAG_HEADER)

@@ -24,6 +24,7 @@ export class ListCustomersController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listCustomers',
     summary: 'List and search customers',
     description:
       'Filters combine with AND. Pages are keyset-based: follow `nextCursor` until it is null; customers registered or ' +

@@ -1,6 +1,6 @@
 import { Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { ReactivateCustomerCommand } from '@customerflow/customers';
@@ -16,6 +16,12 @@ export class ReactivateCustomerController {
 
   @PausableWrite()
   @Post(':id/reactivate')
+  @ApiOperation({
+    operationId: 'reactivateCustomer',
+    summary: 'Reactivate a customer',
+    description:
+      'Marks an inactive customer active again and announces `customerflow.customer.reactivated.v1`; 409 if it is active already.',
+  })
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optional ETag; stale → 412' })
   @ApiOkResponse({ type: CustomerResponse })

@@ -1,6 +1,6 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { RegisterCustomerCommand } from '@customerflow/customers';
@@ -24,6 +24,12 @@ export class RegisterCustomerController {
 
   @PausableWrite()
   @Post()
+  @ApiOperation({
+    operationId: 'registerCustomer',
+    summary: 'Register a customer',
+    description:
+      'Validates the customer, rejects an email or document that is already registered (409), stores the customer and announces `customerflow.customer.registered.v1` in the same transaction. Send an `Idempotency-Key` to retry safely: the same key with the same body replays the first response.',
+  })
   @Idempotent()
   @ApiHeader({
     name: 'Idempotency-Key',

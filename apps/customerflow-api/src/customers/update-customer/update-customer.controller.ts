@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Param, Patch, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConsumes, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { UpdateCustomerCommand } from '@customerflow/customers';
@@ -17,6 +17,12 @@ export class UpdateCustomerController {
 
   @PausableWrite()
   @Patch(':id')
+  @ApiOperation({
+    operationId: 'updateCustomer',
+    summary: 'Change a customer',
+    description:
+      'A JSON merge patch (RFC 7396): fields present are set, `null` removes an optional one, `addresses` replaces the whole list. If-Match with the ETag you read is required, so a change made meanwhile by someone else is a 412, never overwritten. Announces `customerflow.customer.updated.v1` with the changed fields only.',
+  })
   @ApiConsumes('application/merge-patch+json', 'application/json')
   @ApiHeader({
     name: 'If-Match',
