@@ -21,3 +21,5 @@ export * from './feature-flags/feature-flags';
 export * from './database/database-resilience';
 export * from './observability/trace-context';
 export * from './idempotency/idempotency-retention';
+export * from './database/schema-map/schema-map';
+export * from './database/schema-map/load-schema-map';

@@ -1,3 +1,6 @@
+import { loadSchemaMap } from '../database/schema-map/load-schema-map';
+import { type SchemaMap, SchemaMapError } from '../database/schema-map/schema-map';
+
 /**
  * The service's configuration (DESIGN section 6), read from the environment once at start-up and validated, so a
  * bad value stops the process with one line naming the variable instead of failing later under load.
@@ -42,6 +45,8 @@ export class AppConfig {
   readonly idempotencyTtlHours!: number;
   readonly logLevel!: LogLevel;
   readonly featureFlagsFile!: string | null;
+  /** The legacy schema CustomerFlow is laid over (SCHEMA_MAP_FILE); null: CustomerFlow's own tables. */
+  readonly schemaMap!: SchemaMap | null;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -85,6 +90,7 @@ export class AppConfig {
         'info',
       ),
       featureFlagsFile: env.FEATURE_FLAGS_FILE?.trim() || null,
+      schemaMap: schemaMapOf(env, database),
     });
   }
 }
@@ -119,6 +125,25 @@ export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig 
     );
   }
   return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+}
+
+function schemaMapOf(env: NodeJS.ProcessEnv, database: DatabaseConfig): SchemaMap | null {
+  const file = env.SCHEMA_MAP_FILE?.trim();
+  if (!file) return null;
+  let map: SchemaMap;
+  try {
+    map = loadSchemaMap(file);
+  } catch (error) {
+    if (error instanceof SchemaMapError) throw new ConfigError('SCHEMA_MAP_FILE', `${file}: ${error.message}`);
+    throw error;
+  }
+  if (database.kind === 'sqlite') {
+    throw new ConfigError(
+      'SCHEMA_MAP_FILE',
+      "is for an existing MySQL/MariaDB database; the embedded SQLite runs on CustomerFlow's own schema (unset it, or set DATABASE_URL to mysql://…)",
+    );
+  }
+  return map;
 }
 
 function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
