@@ -31,6 +31,18 @@ const ADDRESS_COLUMNS =
 const ID_PATTERN = /^[1-9]\d{0,18}$/;
 const MAX_BODY = 64 * 1024;
 
+/** The address columns of the get-by-id join, prefixed so they do not clash with the customer's. */
+interface AddressColumns {
+  address_street: string | null;
+  address_number: string | null;
+  address_complement: string | null;
+  address_district: string | null;
+  address_city: string | null;
+  address_state: string | null;
+  address_postal_code: string | null;
+  address_country: string | null;
+}
+
 interface CustomerRow extends RowDataPacket {
   id: string;
   name: string;
@@ -202,7 +214,7 @@ async function register(
 async function getById(pool: Pool, id: string, response: ServerResponse): Promise<void> {
   if (!ID_PATTERN.test(id)) return problem(response, 404, 'Not found', `customer ${id}`);
   // The same single statement as the service: the customer LEFT JOIN its addresses.
-  const [rows] = await pool.query<(CustomerRow & Record<string, unknown>)[]>(
+  const [rows] = await pool.query<(CustomerRow & AddressColumns)[]>(
     `SELECT ${CUSTOMER_COLUMNS}, a.street AS address_street, a.number AS address_number, a.complement AS address_complement,
        a.district AS address_district, a.city AS address_city, a.state AS address_state,
        a.postal_code AS address_postal_code, a.country AS address_country

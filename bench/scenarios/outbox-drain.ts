@@ -67,7 +67,7 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
   const foreign = watchForeignCpu(processes.map((p) => p.pid));
   let pending = config.drainRows;
   let partial = false;
-  let foreignCpuCores = 0;
+  let foreignCpuCores: number;
   try {
     while (pending > 0) {
       await sleep(500);

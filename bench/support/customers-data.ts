@@ -73,7 +73,7 @@ export function cpfOf(body9: number): string {
 const REGISTRATION_CPF_BASE = 300_000_000;
 
 export function registrationBody(sequence: number, tag: string): RegistrationBody {
-  const [city, state, district] = CITIES[sequence % CITIES.length]!;
+  const [city, state, district] = CITIES[sequence % CITIES.length];
   return {
     name: `${FIRST[sequence % FIRST.length]} ${LAST[(sequence >> 3) % LAST.length]} ${sequence}`,
     email: `reg-${tag}-${sequence}@bench.example.com`,
@@ -86,7 +86,7 @@ export function registrationBody(sequence: number, tag: string): RegistrationBod
 
 /** The i-th seeded customer (i from 1): about one in five is inactive, created one second apart. */
 export function seededCustomer(i: number, createdBase: number): CustomerRecord {
-  const [city, state, district] = CITIES[i % CITIES.length]!;
+  const [city, state, district] = CITIES[i % CITIES.length];
   const at = new Date(createdBase + i * 1000).toISOString();
   return {
     id: String(i),
@@ -163,7 +163,7 @@ export function cpfCheckDigits(first9: string): string {
 }
 
 function mod11(values: readonly number[], weights: readonly number[]): number {
-  const sum = values.reduce((total, value, i) => total + value * weights[i]!, 0);
+  const sum = values.reduce((total, value, i) => total + value * weights[i], 0);
   const remainder = sum % 11;
   return remainder < 2 ? 0 : 11 - remainder;
 }

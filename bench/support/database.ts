@@ -146,7 +146,7 @@ export async function pendingOutboxRows(db: Pool): Promise<number> {
   const [rows] = await db.query<RowDataPacket[]>(
     'SELECT COUNT(*) AS n FROM outbox_messages FORCE INDEX (ix_outbox_pending) WHERE published_at IS NULL AND dead_lettered_at IS NULL',
   );
-  return Number(rows[0]!.n);
+  return Number(rows[0].n);
 }
 
 /** When the published rows were marked: the first and last mark, and how many rows share the first mark. */
@@ -156,7 +156,7 @@ export async function publishedSpan(
   const [rows] = await db.query<RowDataPacket[]>(
     'SELECT COUNT(*) AS n, MIN(published_at) AS first, MAX(published_at) AS last FROM outbox_messages WHERE published_at IS NOT NULL',
   );
-  const row = rows[0]!;
+  const row = rows[0];
   if (Number(row.n) === 0) return { published: 0, first: null, last: null, inFirstMark: 0 };
   const [firstMark] = await db.query<RowDataPacket[]>(
     'SELECT COUNT(*) AS n FROM outbox_messages WHERE published_at = ?',
@@ -166,19 +166,19 @@ export async function publishedSpan(
     published: Number(row.n),
     first: row.first as Date,
     last: row.last as Date,
-    inFirstMark: Number(firstMark[0]!.n),
+    inFirstMark: Number(firstMark[0].n),
   };
 }
 
 /** Seconds since MariaDB started: a smaller value after a scenario than before means it was restarted meanwhile. */
 export async function serverUptimeS(db: Pool): Promise<number> {
   const [rows] = await db.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Uptime'");
-  return Number(rows[0]!.Value);
+  return Number(rows[0].Value);
 }
 
 export async function serverVersion(db: Pool): Promise<string> {
   const [rows] = await db.query<RowDataPacket[]>('SELECT VERSION() AS v');
-  return String(rows[0]!.v);
+  return String(rows[0].v);
 }
 
 export interface Plan {
@@ -195,9 +195,9 @@ export async function explain(db: Pool, sql: string, parameters: unknown[]): Pro
   return rows.map((r) => ({
     table: String(r.table),
     type: String(r.type),
-    key: r.key ?? null,
+    key: (r.key as string | null) ?? null,
     rows: Number(r.rows),
-    extra: r.Extra ?? null,
+    extra: (r.Extra as string | null) ?? null,
   }));
 }
 

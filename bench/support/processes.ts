@@ -182,7 +182,7 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
 /** CPU time (user + system) a process has used so far, in ms. */
 export function cpuMsOf(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after "pid (comm) ".
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {

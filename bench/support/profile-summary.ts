@@ -104,7 +104,7 @@ function areaOf(frame: ProfileNode['callFrame']): string {
   const { url, functionName } = frame;
   if (!url) return functionName.startsWith('(') ? functionName : '(native / V8 builtins)';
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (modules) return modules[1]!;
+  if (modules) return modules[1];
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   if (/\/dist\/libs\/([^/]+)\//.test(url)) return `customerflow libs/${/\/dist\/libs\/([^/]+)\//.exec(url)![1]}`;
   if (/\/dist\/apps\//.test(url)) return 'customerflow apps';

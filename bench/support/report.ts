@@ -156,13 +156,13 @@ export function renderTable(results: Results): string {
       verdict(m.peakRssMb < TARGETS.peakRssMb),
     ]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   const out = [
     `CustomerFlow bench, ${results.date}`,
     `machine: ${results.machine}`,
     '',
-    line(rows[0]!),
+    line(rows[0]),
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...rows.slice(1).map(line),
   ];

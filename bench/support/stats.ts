@@ -10,13 +10,13 @@ export interface Summary {
 export function summarize(samples: readonly number[]): Summary {
   if (samples.length === 0) return { count: 0, p50Ms: NaN, p99Ms: NaN, maxMs: NaN, minMs: NaN };
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
   return {
     count: sorted.length,
     p50Ms: round(at(50)),
     p99Ms: round(at(99)),
     maxMs: round(sorted.at(-1)!),
-    minMs: round(sorted[0]!),
+    minMs: round(sorted[0]),
   };
 }
 

@@ -95,7 +95,7 @@ function ordered(rows: ReadonlyArray<{ id: string; name: string; createdAt: Date
 
 async function seed(customers: readonly SeedCustomer[]): Promise<Array<SeedCustomer & { id: string }>> {
   const ids = await insertCustomers(t.dataSource, customers);
-  return customers.map((c, i) => ({ ...c, id: ids[i]! }));
+  return customers.map((c, i) => ({ ...c, id: ids[i] }));
 }
 
 describe('GET /v1/customers: the page', () => {
@@ -126,7 +126,7 @@ describe('GET /v1/customers: the page', () => {
     expect(response.body).toEqual({ items: reads.map((r) => r.body), nextCursor: null });
     expect(
       response.body.items
-        .find((c: { id: string }) => c.id === registered[0]!.id)
+        .find((c: { id: string }) => c.id === registered[0].id)
         .addresses.map((a: { street: string }) => a.street),
     ).toEqual(['Rua A', 'Rua B']);
   });
@@ -178,9 +178,9 @@ describe('GET /v1/customers: the page', () => {
 describe('GET /v1/customers: filters', () => {
   it('filters by status', async () => {
     const [a, b, c] = [await register(), await register(), await register()];
-    expect((await t.http().post(`/v1/customers/${b!.id}/deactivate`)).status).toBe(200);
-    expect(await listIds({ status: 'inactive' })).toEqual([b!.id]);
-    expect((await listIds({ status: 'active' })).sort()).toEqual([a!.id, c!.id].sort());
+    expect((await t.http().post(`/v1/customers/${b.id}/deactivate`)).status).toBe(200);
+    expect(await listIds({ status: 'inactive' })).toEqual([b.id]);
+    expect((await listIds({ status: 'active' })).sort()).toEqual([a.id, c.id].sort());
   });
 
   it('finds a customer by exact email, trimmed and case-insensitive, and not by a part of it', async () => {
@@ -282,8 +282,8 @@ describe('GET /v1/customers: filters', () => {
       createdTo: at(DAY).toISOString(),
       sort: '-name',
     };
-    expect(await listIds(query)).toEqual([rows[2]!.id, rows[0]!.id]);
-    expect(await listIds({ ...query, email: 'carla.first@example.com' })).toEqual([rows[0]!.id]);
+    expect(await listIds(query)).toEqual([rows[2].id, rows[0].id]);
+    expect(await listIds({ ...query, email: 'carla.first@example.com' })).toEqual([rows[0].id]);
     expect(await listIds({ ...query, email: 'carla.second@example.com' })).toEqual([]);
   });
 });
@@ -296,20 +296,20 @@ describe('GET /v1/customers: sorting', () => {
   it.each(['-createdAt', 'createdAt', 'name', '-name'])(
     'orders by sort=%s, ties by id in the same direction',
     async (sort) => {
-      const rows = await seed(NAMES.map((name, i) => ({ name, createdAt: at(TIMES[i]!) })));
+      const rows = await seed(NAMES.map((name, i) => ({ name, createdAt: at(TIMES[i]) })));
       expect(await listIds({ sort })).toEqual(ordered(rows, sort));
     },
   );
 
   it('sorts newest first when no sort is given', async () => {
-    const rows = await seed(NAMES.map((name, i) => ({ name, createdAt: at(TIMES[i]!) })));
+    const rows = await seed(NAMES.map((name, i) => ({ name, createdAt: at(TIMES[i]) })));
     expect(await listIds()).toEqual(ordered(rows, '-createdAt'));
   });
 
   it.each(['-createdAt', 'createdAt', 'name', '-name'])(
     'pages through sort=%s with ties across page boundaries',
     async (sort) => {
-      const rows = await seed(Array.from({ length: 23 }, (_, i) => ({ name: NAMES[i % 4]!, createdAt: at(i % 3) })));
+      const rows = await seed(Array.from({ length: 23 }, (_, i) => ({ name: NAMES[i % 4], createdAt: at(i % 3) })));
       const { ids, pages } = await walk({ sort, limit: 3 });
       expect(pages).toBe(8);
       expect(ids).toEqual(ordered(rows, sort));
@@ -548,7 +548,7 @@ describe('GET /v1/customers/{id}: conditional GET', () => {
     expect(stale.status).toBe(200);
     expect(stale.headers.etag).toBe('"2"');
     expect(stale.body).toEqual(patch.body);
-    expect((await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', stale.headers.etag!)).status).toBe(
+    expect((await t.http().get(`/v1/customers/${customer.id}`).set('If-None-Match', stale.headers.etag)).status).toBe(
       304,
     );
   });

@@ -43,7 +43,7 @@ const nearValidCustomer = fc
         fieldValue,
         fc.record({
           type: fc.oneof(fc.constantFrom('CPF', 'CNPJ'), fc.string()),
-          number: fc.oneof(fc.string(), fc.stringMatching(/^[0-9A-Z.\/-]{0,20}$/)),
+          number: fc.oneof(fc.string(), fc.stringMatching(/^[0-9A-Z./-]{0,20}$/)),
         }),
       ),
       birthDate: fc.oneof(

@@ -77,7 +77,8 @@ it('1. the API killed with SIGKILL 3 times during 2,000 registrations loses noth
     let api = await s.start('api', { OUTBOX_RELAY: 'inprocess' });
     const port = api.port;
     const killAt = [500, 1000, 1500];
-    let restarting: Promise<void> | null = null;
+    // Assigned from the progress callback, which TypeScript's narrowing does not follow: hence the assertion.
+    let restarting = null as Promise<void> | null;
     let restartInProgress = false;
     const attempts = await runRegistrationLoad({
       count: 2000,
@@ -112,7 +113,8 @@ it('2. RabbitMQ stopped for 10 s during load: every registration is accepted and
   let brokerStopped = false;
   try {
     const api = await s.start('api', { OUTBOX_RELAY: 'inprocess' });
-    let outage: Promise<void> | null = null;
+    // Assigned from the progress callback, which TypeScript's narrowing does not follow: hence the assertion.
+    let outage = null as Promise<void> | null;
     const attempts = await runRegistrationLoad({
       count: 1000,
       concurrency: 8,
@@ -243,7 +245,8 @@ it('5. MariaDB unreachable for a while: 503s meanwhile, no half-written customer
     const proxied = new URL(DATABASE_URL);
     proxied.port = String(proxy.port);
     const api = await s.start('api', { OUTBOX_RELAY: 'inprocess', DATABASE_URL: proxied.toString() });
-    let outage: Promise<void> | null = null;
+    // Assigned from the progress callback, which TypeScript's narrowing does not follow: hence the assertion.
+    let outage = null as Promise<void> | null;
     const attempts = await runRegistrationLoad({
       count: 1200,
       concurrency: 8,

@@ -64,10 +64,10 @@ beforeAll(async () => {
   // An active customer with a document, from the middle of the table.
   const middle = customers.findIndex((c, i) => i >= ROWS / 2 && c.status === 'active' && c.document);
   sample = {
-    email: customers[middle]!.email!,
-    document: customers[middle]!.document!.number,
-    name: customers[middle]!.name,
-    id: ids[middle]!,
+    email: customers[middle].email!,
+    document: customers[middle].document!.number,
+    name: customers[middle].name,
+    id: ids[middle],
   };
 }, 120_000);
 
@@ -154,7 +154,7 @@ describe(`list query plans at ${ROWS.toLocaleString('en')} customers`, () => {
         sql,
         parameters as unknown[],
       );
-      const last = rows[Math.min(rows.length, 20) - 1]!;
+      const last = rows[Math.min(rows.length, 20) - 1];
       if (!unique) expect(rows).toHaveLength(21); // the seed gives every other filter set more than one page
       criteria = {
         ...first,

@@ -57,8 +57,8 @@ describe('outbox relay through a broker outage', () => {
     await queue.settle(300); // let the test consumer's acks reach the broker before it stops
 
     const during: InsertedRow[] = [];
-    let stoppedAt = 0;
-    let startedAt = 0;
+    let stoppedAt: number;
+    let startedAt: number;
     try {
       rabbitmqctl('stop_app');
       stoppedAt = Date.now();

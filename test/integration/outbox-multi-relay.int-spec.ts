@@ -114,11 +114,10 @@ describe.each(['skip-locked', 'lease'] as const)('relay processes with the %s cl
 
     // Kill it while it holds a batch: in lease mode that shows as leased, unpublished rows left behind. A kill that
     // lands between two batches proves nothing, so try again (rarely needed: a batch is most of a relay's time).
-    let victim: RelayProcess | null = null;
     let leftLeased = 0;
     let publishedBeforeKill = 0;
     for (let round = 1; round <= 3; round++) {
-      victim = await startRelayProcess(env);
+      const victim = await startRelayProcess(env);
       relays.push(victim);
       await queue.waitFor(queue.received.length + 600, 30_000);
       await victim.kill();

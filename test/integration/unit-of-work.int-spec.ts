@@ -57,14 +57,15 @@ describe('UnitOfWork on MariaDB', () => {
   it('runs after-commit hooks only after a commit, never after a rollback', async () => {
     const uow = t.app.get(UnitOfWork);
     const calls: string[] = [];
-    await uow.run(async () => {
+    await uow.run(() => {
       uow.afterCommit(() => calls.push('committed'));
       expect(calls).toEqual([]);
+      return Promise.resolve();
     });
     await expect(
-      uow.run(async () => {
+      uow.run(() => {
         uow.afterCommit(() => calls.push('rolled back'));
-        throw new Error('abort');
+        return Promise.reject(new Error('abort'));
       }),
     ).rejects.toThrow('abort');
     expect(calls).toEqual(['committed']);

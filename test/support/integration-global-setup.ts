@@ -2,12 +2,12 @@
  * Before the integration suite: create the test database if needed and bring it to the latest migration, the
  * same way `npm run migration:run` does in production.
  */
+import './integration-env';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, parseDatabaseUrl } from '../../libs/platform/src';
 
 export default async function setup(): Promise<void> {
-  require('./integration-env');
   const config = parseDatabaseUrl('DATABASE_URL', process.env.DATABASE_URL!);
   if (config.kind !== 'mysql') throw new Error('the integration suite needs DATABASE_URL=mysql://...');
   const url = new URL(config.url);

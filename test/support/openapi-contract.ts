@@ -100,7 +100,7 @@ export class OpenApiContract {
 
   private bodyProblems(declared: ResponseObject, response: Response): string[] {
     const contentType = String(response.headers['content-type'] ?? '')
-      .split(';')[0]!
+      .split(';')[0]
       .trim()
       .toLowerCase();
     if (!declared.content || Object.keys(declared.content).length === 0) {
@@ -137,12 +137,12 @@ export class OpenApiContract {
   private findOperation(method: string, pathname: string): { path: string; operation: OperationObject } | undefined {
     const candidates = Object.keys(this.document.paths)
       .filter(
-        (template) => templateRegExp(template).test(pathname) && this.document.paths[template]![method.toLowerCase()],
+        (template) => templateRegExp(template).test(pathname) && this.document.paths[template][method.toLowerCase()],
       )
       // A literal segment beats a parameter: /v1/customers/search before /v1/customers/{id}.
       .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
     const path = candidates[0];
-    return path === undefined ? undefined : { path, operation: this.document.paths[path]![method.toLowerCase()]! };
+    return path === undefined ? undefined : { path, operation: this.document.paths[path][method.toLowerCase()] };
   }
 
   private validatorFor(schema: unknown): ValidateFunction {

@@ -94,8 +94,8 @@ export function ApiProblemResponses(...entries: readonly ProblemEntry[]): Method
   return applyDecorators(
     ApiExtraModels(ProblemResponse),
     (_target: object, _key: string | symbol, descriptor: PropertyDescriptor) => {
-      const existing = Reflect.getMetadata(DECORATORS.API_RESPONSE, descriptor.value) ?? {};
-      Reflect.defineMetadata(DECORATORS.API_RESPONSE, { ...existing, ...responses }, descriptor.value);
+      const existing = declaredResponses(descriptor);
+      Reflect.defineMetadata(DECORATORS.API_RESPONSE, { ...existing, ...responses }, descriptor.value as object);
     },
   );
 }
@@ -103,12 +103,22 @@ export function ApiProblemResponses(...entries: readonly ProblemEntry[]): Method
 /** Adds response headers to the response a route declares for `status`, whichever decorator declared it. */
 export function ApiResponseHeaders(status: number, headers: Record<string, HeaderObject>): MethodDecorator {
   return (_target: object, _key: string | symbol, descriptor: PropertyDescriptor) => {
-    const existing = Reflect.getMetadata(DECORATORS.API_RESPONSE, descriptor.value) ?? {};
+    const existing = declaredResponses(descriptor);
     const entry = existing[status] ?? { description: '' };
     Reflect.defineMetadata(
       DECORATORS.API_RESPONSE,
       { ...existing, [status]: { ...entry, headers: { ...entry.headers, ...headers } } },
-      descriptor.value,
+      descriptor.value as object,
     );
   };
+}
+
+type DeclaredResponse = { description: string; headers?: Record<string, HeaderObject> };
+
+/** The responses @nestjs/swagger has recorded on a route handler so far, keyed by status. */
+function declaredResponses(descriptor: PropertyDescriptor): Record<string, DeclaredResponse> {
+  return (Reflect.getMetadata(DECORATORS.API_RESPONSE, descriptor.value as object) ?? {}) as Record<
+    string,
+    DeclaredResponse
+  >;
 }

@@ -2,7 +2,7 @@
  * A RabbitMQ subscriber that records every delivery, surviving broker restarts: a durable queue bound to
  * `customer.#` keeps messages while it is disconnected, and it reconnects by itself.
  */
-import { type Channel, type ChannelModel, connect } from 'amqplib';
+import { type ChannelModel, connect } from 'amqplib';
 
 export interface Delivery {
   readonly eventId: string;
@@ -58,7 +58,7 @@ export class EventSubscriber {
         email: event.data?.email,
         traceparent: message.properties.headers?.traceparent,
       });
-      (channel as Channel).ack(message);
+      channel.ack(message);
     });
     this.connection = connection;
   }

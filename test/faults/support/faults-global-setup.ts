@@ -1,6 +1,7 @@
+// First: the fault suite's own database must be in the environment before integration-env fills in defaults.
+import './faults-env';
 import setupIntegrationDatabase from '../../support/integration-global-setup';
 
 export default async function setup(): Promise<void> {
-  require('./faults-env');
   await setupIntegrationDatabase();
 }

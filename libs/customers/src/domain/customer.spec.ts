@@ -126,7 +126,7 @@ describe('Customer.register', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toBeInstanceOf(CustomerRegistered);
     expect(events[0]).toMatchObject({ kind: 'registered', customerId: '7', version: 1 });
-    expect(events[0]!.occurredAt.toISOString()).toBe(NOW);
+    expect(events[0].occurredAt.toISOString()).toBe(NOW);
   });
 
   it('puts the whole registered customer in its event', () => {
@@ -139,7 +139,7 @@ describe('Customer.register', () => {
   it('records a registration without id when the database assigns it', () => {
     const [event] = Customer.register(aCustomerInput(), aClock()).pullDomainEvents();
 
-    expect(event!.customerId).toBeNull();
+    expect(event.customerId).toBeNull();
   });
 
   it('reports every invalid field at once, each with its JSON pointer', () => {
@@ -264,7 +264,7 @@ describe('Customer.update', () => {
 
     const [event] = customer.pullDomainEvents();
     expect(event).toMatchObject({ kind: 'updated', customerId: '42', version: 2 });
-    expect(event!.occurredAt.toISOString()).toBe(LATER);
+    expect(event.occurredAt.toISOString()).toBe(LATER);
   });
 
   it('stores the new values', () => {
@@ -533,7 +533,7 @@ describe('Customer.erase', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toBeInstanceOf(CustomerWasErased);
     expect(events[0]).toMatchObject({ kind: 'erased', customerId: '42', version: 2 });
-    expect(events[0]!.occurredAt.toISOString()).toBe(LATER);
+    expect(events[0].occurredAt.toISOString()).toBe(LATER);
   });
 
   it('carries no personal data in its event', () => {
@@ -542,7 +542,7 @@ describe('Customer.erase', () => {
     customer.erase(clock);
 
     const [event] = customer.pullDomainEvents();
-    expect(Object.keys(event!).sort()).toEqual(['customerId', 'kind', 'occurredAt', 'version']);
+    expect(Object.keys(event).sort()).toEqual(['customerId', 'kind', 'occurredAt', 'version']);
     const serialized = JSON.stringify(event);
     for (const personal of ['Ana', 'ana.souza@example.com', '+5511987654321', aValidCpf(), '1990-04-01', 'Paulista']) {
       expect(serialized).not.toContain(personal);
@@ -704,6 +704,6 @@ describe('Customer.snapshot', () => {
     (snapshot.addresses[0] as { city: string }).city = 'Elsewhere';
 
     expect(customer.snapshot().updatedAt.toISOString()).toBe(NOW);
-    expect(customer.snapshot().addresses[0]!.city).toBe('São Paulo');
+    expect(customer.snapshot().addresses[0].city).toBe('São Paulo');
   });
 });

@@ -300,7 +300,7 @@ function documentOf(raw: { readonly type: string; readonly number: string }): Do
 function addressListOf(raw: readonly AddressProps[] | null | undefined): readonly AddressProps[] {
   if (raw == null) return [];
   if (!Array.isArray(raw)) throw new InvalidValue('Addresses must be a list');
-  return raw;
+  return raw as readonly AddressProps[];
 }
 
 function addressOf(raw: AddressProps): Address {
@@ -340,7 +340,7 @@ function sameOptional<T extends { equals(other: T): boolean }>(a: T | null, b: T
 
 /** Addresses are an ordered list (stored with their position), so the same addresses reordered are a change. */
 function sameAddresses(a: readonly Address[], b: readonly Address[]): boolean {
-  return a.length === b.length && a.every((address, i) => address.equals(b[i]!));
+  return a.length === b.length && a.every((address, i) => address.equals(b[i]));
 }
 
 function documentProps(document: Document | null): { type: DocumentType; number: string } | null {

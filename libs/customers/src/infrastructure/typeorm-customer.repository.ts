@@ -3,7 +3,6 @@
  * customer's rows, its events to the outbox and the in-transaction reactions, all in that one transaction.
  */
 import { Injectable } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import { OutboxWriter } from '@customerflow/outbox';
 import {
   IdGenerator,
@@ -38,7 +37,6 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
     private readonly ids: IdGenerator,
     private readonly outbox: OutboxWriter,
     private readonly inTransactionEvents: InTransactionEventBus,
-    private readonly eventBus: EventBus,
   ) {
     super();
   }
@@ -62,7 +60,6 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
     else if (events.length > 0) await this.update(customer, events);
     await this.outbox.append(events.map((event) => toOutboxRecord(event, customer)));
     await this.inTransactionEvents.dispatch(events);
-    this.unitOfWork.afterCommit(() => this.eventBus.publishAll(events));
   }
 
   private async insert(customer: Customer): Promise<void> {

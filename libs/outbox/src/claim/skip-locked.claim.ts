@@ -34,12 +34,12 @@ export class SkipLockedClaim implements OutboxClaim {
       await runner.startTransaction('READ COMMITTED');
       // FORCE INDEX: on a small or freshly drained table the optimizer may scan the primary key instead, wading
       // through every published row still waiting for purge.
-      const rows: OutboxMessageRow[] = await runner.query(
+      const rows = (await runner.query(
         `SELECT ${MESSAGE_COLUMNS} FROM outbox_messages FORCE INDEX (ix_outbox_pending)
           WHERE ${UNSETTLED} AND available_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
           ORDER BY position LIMIT ? FOR UPDATE SKIP LOCKED`,
         [toDb(now), toDb(now), limit],
-      );
+      )) as OutboxMessageRow[];
       if (rows.length === 0) {
         await runner.commitTransaction();
         await runner.release();

@@ -88,12 +88,14 @@ export class InMemoryTransport extends OutboxTransport {
     }
   }
 
-  async check(): Promise<void> {
-    if (this.closed) throw new TransportUnavailableError('the in-memory transport is closed');
+  check(): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportUnavailableError('the in-memory transport is closed'));
+    return Promise.resolve();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 }
 

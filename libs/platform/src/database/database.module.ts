@@ -19,7 +19,6 @@ import { DatabaseResilience } from './database-resilience';
 import { HiloIdGenerator } from './ids/hilo-id-generator';
 import { AutoIncrementIdGenerator, IdGenerator } from './ids/id-generator';
 import { ReadDatabase } from './read-database';
-import { dialectOf } from './sql-dialect';
 import { UnitOfWork } from './unit-of-work';
 
 export interface DatabaseModuleOptions {

@@ -17,7 +17,7 @@ export const HandlesInTransaction = (...events: Type<object>[]): ClassDecorator 
 
 @Injectable()
 export class InTransactionEventBus implements OnModuleInit {
-  private readonly handlers = new Map<Function, InTransactionEventHandler<object>[]>();
+  private readonly handlers = new Map<Type<object>, InTransactionEventHandler<object>[]>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -43,7 +43,7 @@ export class InTransactionEventBus implements OnModuleInit {
   /** Runs every handler of every event, in order; a failure aborts the unit of work. */
   async dispatch(events: readonly object[]): Promise<void> {
     for (const event of events) {
-      for (const handler of this.handlers.get(event.constructor) ?? []) await handler.handle(event);
+      for (const handler of this.handlers.get(event.constructor as Type<object>) ?? []) await handler.handle(event);
     }
   }
 }

@@ -30,8 +30,9 @@ export class FileFlagProvider implements Provider {
     watchFile(file, { interval: reloadIntervalMs, persistent: false }, () => this.reload());
   }
 
-  async onClose(): Promise<void> {
+  onClose(): Promise<void> {
     if (this.file) unwatchFile(this.file);
+    return Promise.resolve();
   }
 
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean): Promise<ResolutionDetails<boolean>> {

@@ -57,24 +57,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
+// Express's body parser reports malformed JSON and oversized bodies as HttpExceptions with these statuses.
+const HTTP_EXCEPTION_SLUGS: Readonly<Partial<Record<number, string>>> = {
+  [HttpStatus.NOT_FOUND]: 'not-found',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload-too-large',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'unsupported-media-type',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'method-not-allowed',
+  [HttpStatus.BAD_REQUEST]: 'invalid-request',
+};
+
 function fromHttpException(error: HttpException): Problem {
-  const status = error.getStatus();
+  const status: HttpStatus = error.getStatus();
   const body = error.getResponse();
   const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  const detail = Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
-  // Express's body parser reports malformed JSON and oversized bodies as HttpExceptions with these statuses.
-  const slug =
-    status === HttpStatus.NOT_FOUND
-      ? 'not-found'
-      : status === HttpStatus.PAYLOAD_TOO_LARGE
-        ? 'payload-too-large'
-        : status === HttpStatus.UNSUPPORTED_MEDIA_TYPE
-          ? 'unsupported-media-type'
-          : status === HttpStatus.METHOD_NOT_ALLOWED
-            ? 'method-not-allowed'
-            : status === HttpStatus.BAD_REQUEST
-              ? 'invalid-request'
-              : `http-${status}`;
+  const detail = Array.isArray(message)
+    ? message.join('; ')
+    : typeof message === 'string' || typeof message === 'number'
+      ? String(message)
+      : error.message;
+  const slug = HTTP_EXCEPTION_SLUGS[status] ?? `http-${status}`;
   const title = HttpStatus[status]?.toString().toLowerCase().replace(/_/g, ' ') ?? 'error';
   // A failing readiness probe (terminus) is a 503 like a database outage: say when to look again.
   const headers = status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': '5' } : undefined;

@@ -79,7 +79,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     try {
       return await this.unitOfWork.run(async () => {
-        const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const headers = Object.fromEntries(
           REPLAYED_HEADERS.flatMap((name) =>
             response.getHeader(name) === undefined ? [] : [[name, String(response.getHeader(name))]],
@@ -92,7 +92,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           key,
           token,
           { status, headers, body },
-          resourceId === undefined ? null : String(resourceId),
+          typeof resourceId === 'string' || typeof resourceId === 'number' ? String(resourceId) : null,
         );
         if (!stored) {
           throw new ProblemException({

@@ -82,7 +82,7 @@ export class IdempotencyStore {
           kind: 'replay',
           response: {
             status: Number(row.response_status),
-            headers: JSON.parse(row.response_headers ?? '{}'),
+            headers: JSON.parse(row.response_headers ?? '{}') as Record<string, string>,
             body: JSON.parse(row.response_body ?? 'null'),
           },
         };

@@ -25,12 +25,12 @@ export class DocumentPatch {
  */
 export class UpdateCustomerRequest {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @ValidateIf((o) => o.name !== undefined)
+  @ValidateIf((o: UpdateCustomerRequest) => o.name !== undefined)
   @IsString()
   @MaxLength(200)
   name?: string;
   @ApiPropertyOptional({ maxLength: 254 })
-  @ValidateIf((o) => o.email !== undefined)
+  @ValidateIf((o: UpdateCustomerRequest) => o.email !== undefined)
   @IsString()
   @MaxLength(320)
   email?: string;

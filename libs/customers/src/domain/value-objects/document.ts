@@ -107,7 +107,7 @@ function charValue(char: string): number {
 }
 
 function mod11CheckDigit(values: readonly number[], weights: readonly number[]): number {
-  const sum = values.reduce((total, value, i) => total + value * weights[i]!, 0);
+  const sum = values.reduce((total, value, i) => total + value * weights[i], 0);
   const remainder = sum % 11;
   return remainder < 2 ? 0 : 11 - remainder;
 }

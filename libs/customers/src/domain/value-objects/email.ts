@@ -21,7 +21,7 @@ export class Email {
     if (trimmed.length === 0) throw new InvalidValue('Email is required');
     if (trimmed.length > MAX_LENGTH) throw new InvalidValue(`Email must have at most ${MAX_LENGTH} characters`);
     // Checked before lower-casing: some non-ASCII letters lower-case to ASCII (the Kelvin sign K becomes "k").
-    if (/[^\x00-\x7f]/.test(trimmed)) {
+    if (/[\u0080-\uffff]/.test(trimmed)) {
       throw new InvalidValue('Email must use ASCII characters only; internationalized addresses are not accepted');
     }
     const parts = trimmed.toLowerCase().split('@');
@@ -66,7 +66,7 @@ function checkDomain(domain: string): void {
       );
     }
   }
-  if (!TOP_LEVEL_DOMAIN.test(labels[labels.length - 1]!)) {
+  if (!TOP_LEVEL_DOMAIN.test(labels[labels.length - 1])) {
     throw new InvalidValue('Email domain must end in a top-level domain of 2 or more letters, like .com');
   }
 }
