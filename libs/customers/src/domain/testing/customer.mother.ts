@@ -91,6 +91,13 @@ export function aRegisteredCustomer(
   return Customer.restore(registered.snapshot());
 }
 
+/** A customer as stored after an erasure: version 2, no personal data, no pending events. */
+export function anErasedCustomer(options: RegisteredCustomerOptions = {}): Customer {
+  const customer = aRegisteredCustomer({}, options);
+  customer.erase(options.clock ?? aClock());
+  return Customer.restore(customer.snapshot());
+}
+
 /** A stored active customer's snapshot, as the repository would read it from its rows. */
 export function aCustomerSnapshot(overrides: Partial<CustomerSnapshot> = {}): CustomerSnapshot {
   return { ...aRegisteredCustomer().snapshot(), ...overrides };

@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '@customerflow/platform';
-import { Clock, CustomerNotFound, CustomerRepository } from '../../../domain';
+import { Clock, CustomerRepository } from '../../../domain';
+import { loadForChange } from '../load-for-change';
 import { EraseCustomerCommand } from './erase-customer.command';
 
 @CommandHandler(EraseCustomerCommand)
@@ -13,9 +14,7 @@ export class EraseCustomerHandler implements ICommandHandler<EraseCustomerComman
 
   execute({ customerId, expectedVersion }: EraseCustomerCommand): Promise<void> {
     return this.unitOfWork.run(async () => {
-      const customer = await this.customers.findById(customerId);
-      if (!customer) throw new CustomerNotFound(customerId);
-      if (expectedVersion !== null) customer.ensureVersion(expectedVersion);
+      const customer = await loadForChange(this.customers, customerId, expectedVersion);
       customer.erase(this.clock);
       await this.customers.save(customer);
     });

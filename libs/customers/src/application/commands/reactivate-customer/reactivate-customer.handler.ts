@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { UnitOfWork } from '@customerflow/platform';
-import { Clock, CustomerNotFound, CustomerRepository } from '../../../domain';
+import { Clock, CustomerRepository } from '../../../domain';
+import { loadForChange } from '../load-for-change';
 import { toRepresentation } from '../../customer-representation';
 import { ReactivateCustomerCommand } from './reactivate-customer.command';
 
@@ -15,9 +16,7 @@ export class ReactivateCustomerHandler implements ICommandHandler<ReactivateCust
 
   execute({ customerId, expectedVersion }: ReactivateCustomerCommand): Promise<CustomerRepresentation> {
     return this.unitOfWork.run(async () => {
-      const customer = await this.customers.findById(customerId);
-      if (!customer) throw new CustomerNotFound(customerId);
-      if (expectedVersion !== null) customer.ensureVersion(expectedVersion);
+      const customer = await loadForChange(this.customers, customerId, expectedVersion);
       customer.reactivate(this.clock);
       await this.customers.save(customer);
       return toRepresentation(customer.snapshot());

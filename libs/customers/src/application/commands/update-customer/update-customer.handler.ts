@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { UnitOfWork } from '@customerflow/platform';
-import { Clock, CustomerErased, type CustomerInput, CustomerNotFound, CustomerRepository } from '../../../domain';
+import { Clock, type CustomerInput, CustomerRepository } from '../../../domain';
+import { loadForChange } from '../load-for-change';
 import { toRepresentation } from '../../customer-representation';
 import { applyMergePatch } from './json-merge-patch';
 import { UpdateCustomerCommand } from './update-customer.command';
@@ -16,10 +17,7 @@ export class UpdateCustomerHandler implements ICommandHandler<UpdateCustomerComm
 
   execute({ customerId, patch, expectedVersion }: UpdateCustomerCommand): Promise<CustomerRepresentation> {
     return this.unitOfWork.run(async () => {
-      const customer = await this.customers.findById(customerId);
-      if (!customer) throw new CustomerNotFound(customerId);
-      if (customer.status === 'erased') throw new CustomerErased(customerId);
-      if (expectedVersion !== null) customer.ensureVersion(expectedVersion);
+      const customer = await loadForChange(this.customers, customerId, expectedVersion);
       // The patch applies to the writable fields; the aggregate validates the result and records what changed.
       customer.update(applyMergePatch(customer.writableFields(), patch) as CustomerInput, this.clock);
       await this.customers.save(customer);
