@@ -16,7 +16,11 @@ module.exports = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcTs], '^.+\\.m?js$': ['@swc/jest', swcJs] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nestjs-cls|nestjs-cls)/)'],
+  // content-disposition is ESM-only too (under @fastify/static, which serves Swagger UI's assets); the pattern looks at
+  // the innermost node_modules of a path, so nested copies are transformed as well.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@nestjs-cls|nestjs-cls|content-disposition)/)(?!.*/node_modules/)',
+  ],
   moduleNameMapper: {
     '^@customerflow/contracts/testing$': '<rootDir>/libs/contracts/src/testing',
     '^@customerflow/(.*)$': '<rootDir>/libs/$1/src',

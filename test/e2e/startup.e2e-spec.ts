@@ -105,4 +105,36 @@ describe('start-up configuration', () => {
       child.kill('SIGTERM');
     }
   }, 20_000);
+
+  it('logs every HTTP request at LOG_LEVEL=debug, and none at info', async () => {
+    const port = () => String(30_000 + Math.floor(Math.random() * 20_000));
+    const requestLines = async (level: string): Promise<string[]> => {
+      const listen = port();
+      const child = spawn(process.execPath, [main], {
+        cwd,
+        env: { PATH: process.env.PATH!, PORT: listen, LOG_LEVEL: level, DATABASE_URL: 'sqlite::memory:' },
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      try {
+        let answered = false;
+        for (let i = 0; i < 300 && !answered; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          answered = await fetch(`http://127.0.0.1:${listen}/v1/customers/424242`).then(
+            (r) => r.status === 404,
+            () => false,
+          );
+        }
+        expect(answered).toBe(true);
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        child.kill('SIGTERM');
+      }
+      return stdout.split('\n').filter((line) => line.includes('"url":"/v1/customers/424242"'));
+    };
+    const debug = await requestLines('debug');
+    expect(debug.length).toBeGreaterThan(0);
+    expect(JSON.parse(debug[0])).toMatchObject({ req: { method: 'GET' }, res: { statusCode: 404 } });
+    expect(await requestLines('info')).toEqual([]);
+  }, 90_000);
 });

@@ -3,6 +3,7 @@
  * retention sweep, and the relay as the API runs it: inside the Nest application, woken by commits.
  */
 import { type INestApplication, Logger } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
@@ -27,9 +28,10 @@ async function createApp(env: Record<string, string>): Promise<INestApplication>
   const moduleRef = await Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ entities: [] }), OutboxModule, AdminModule],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: ['error'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   await app.init();
+  await app.getHttpAdapter().getInstance().ready(); // Fastify serves routes once ready
   return app;
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/customerflow-api/src/create-app';
@@ -17,7 +17,9 @@ import { cleanDatabase } from './database-cleaner';
 export const isIntegration = process.env.CUSTOMERFLOW_INTEGRATION === '1';
 
 export interface TestApp {
-  readonly app: INestApplication;
+  readonly app: NestFastifyApplication;
+  /** Every route the HTTP server registered, as `METHOD /path/:param` (HEAD routes Fastify adds left out). */
+  readonly routes: readonly string[];
   readonly url: string;
   readonly dataSource: DataSource;
   readonly config: AppConfig;
@@ -38,11 +40,19 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // Clean before the app starts: an in-process relay would otherwise publish rows other tests left behind.
   if (isIntegration) await withDataSource(config, cleanDatabase);
   const app = await createApp(config);
+  const routes: string[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', ({ method, url }) => {
+      for (const m of [method].flat()) if (m !== 'HEAD') routes.push(`${m} ${url}`);
+    });
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
   const url = await app.getUrl();
   return {
     app,
+    routes,
     url: url.replace('[::1]', '127.0.0.1'),
     dataSource,
     config,

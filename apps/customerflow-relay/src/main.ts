@@ -6,12 +6,15 @@
 import 'reflect-metadata';
 import { type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppConfig, type LogLevel } from '@customerflow/platform';
 import { RelayModule } from './relay.module';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvOrExit();
-  const app = await NestFactory.create(RelayModule.forRoot(config), { logger: nestLogLevels(config.logLevel) });
+  const app = await NestFactory.create(RelayModule.forRoot(config), new FastifyAdapter(), {
+    logger: nestLogLevels(config.logLevel),
+  });
   app.enableShutdownHooks();
   await app.listen(config.port);
 }

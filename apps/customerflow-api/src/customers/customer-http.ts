@@ -1,11 +1,11 @@
 /** HTTP details the customer controllers share: where a customer lives, its ETag, and reading If-Match. */
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { entityTag, parseEntityTags, ProblemException } from '@customerflow/platform';
 
 export const CUSTOMERS_PATH = 'v1/customers';
 
-export function sendCustomerHeaders(response: Response, customer: { id: string; version: number }): void {
-  response.setHeader('ETag', entityTag(customer.version));
+export function sendCustomerHeaders(response: FastifyReply, customer: { id: string; version: number }): void {
+  void response.header('ETag', entityTag(customer.version));
 }
 
 /** The version an If-Match names; null for `*` or, when optional, for a missing header. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { prometheusExporter } from '@customerflow/platform';
 
 /** Prometheus scrape endpoint: host, HTTP and outbox metrics in the text exposition format. */
@@ -18,7 +18,9 @@ export class MetricsController {
     description: 'Prometheus text exposition format',
     content: { 'text/plain': { schema: { type: 'string' } } },
   })
-  metrics(@Res() response: Response): void {
-    prometheusExporter().getMetricsRequestHandler(response.req, response);
+  metrics(@Res() reply: FastifyReply): void {
+    // The exporter writes the Node response itself; Fastify must not send one too.
+    reply.hijack();
+    prometheusExporter().getMetricsRequestHandler(reply.request.raw, reply.raw);
   }
 }

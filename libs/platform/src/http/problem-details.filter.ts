@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { isDatabaseUnavailable } from '../database/sql-dialect';
 import { type Problem, ProblemException, type ProblemMapper, problemBody } from './problem';
@@ -18,16 +18,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
-    if (response.headersSent) return;
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    if (reply.sent) return;
     const problem = this.toProblem(error);
     if (problem.status >= 500 && problem.status !== 503) {
       this.logger.error(`${request.method} ${request.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
     }
-    for (const [name, value] of Object.entries(problem.headers ?? {})) response.setHeader(name, value);
-    response
-      .status(problem.status)
+    for (const [name, value] of Object.entries(problem.headers ?? {})) reply.header(name, value);
+    void reply
+      .code(problem.status)
       .type(PROBLEM_CONTENT_TYPE)
       .send(JSON.stringify(problemBody(problem, request.originalUrl)));
   }
@@ -57,7 +57,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-// Express's body parser reports malformed JSON and oversized bodies as HttpExceptions with these statuses.
+// Fastify's own errors (an oversized body, an unknown route) reach here as HttpExceptions with these statuses.
 const HTTP_EXCEPTION_SLUGS: Readonly<Partial<Record<number, string>>> = {
   [HttpStatus.NOT_FOUND]: 'not-found',
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload-too-large',

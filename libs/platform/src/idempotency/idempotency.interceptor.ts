@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ProblemException } from '../http/problem';
@@ -23,17 +23,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const request = context.switchToHttp().getRequest<Request>();
-    const key = request.header('idempotency-key');
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const key = request.headers['idempotency-key'];
     if (key === undefined) return next.handle();
-    if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw ProblemException.badRequest(
         'Idempotency-Key must be 1 to 255 visible ASCII characters.',
         undefined,
         'invalid-idempotency-key',
       );
     }
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const outcome = await this.store.claim(key, requestHash(request));
     switch (outcome.kind) {
       case 'key-reused-with-other-request':
@@ -61,8 +61,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
             detail: 'The resource this request created has since been erased.',
           });
         }
-        for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
-        response.setHeader('Idempotent-Replayed', 'true');
+        for (const [name, value] of Object.entries(stored.headers)) void response.header(name, value);
+        void response.header('Idempotent-Replayed', 'true');
         return of(stored.body);
       }
       case 'claimed':
@@ -73,8 +73,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async runAndStore(
     key: string,
     token: string,
-    request: Request,
-    response: Response,
+    request: FastifyRequest,
+    response: FastifyReply,
     next: CallHandler,
   ): Promise<unknown> {
     try {
@@ -111,9 +111,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-function requestHash(request: Request): string {
+function requestHash(request: FastifyRequest): string {
   return createHash('sha256')
-    .update(`${request.method} ${request.path}\n${canonicalJson(request.body)}`)
+    .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body)}`)
     .digest('hex');
 }
 

@@ -1,7 +1,7 @@
 import { Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { DeactivateCustomerCommand } from '@customerflow/customers';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
@@ -39,7 +39,7 @@ export class DeactivateCustomerController {
   async deactivate(
     @Param('id') id: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerRepresentation> {
     const customer = await this.commandBus.execute(new DeactivateCustomerCommand(id, expectedVersion(ifMatch, false)));
     sendCustomerHeaders(response, customer);

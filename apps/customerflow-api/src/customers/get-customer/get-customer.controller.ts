@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { type CustomerView, GetCustomerQuery } from '@customerflow/customers';
 import { parseEntityTags } from '@customerflow/platform';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
@@ -31,14 +31,14 @@ export class GetCustomerController {
   async get(
     @Param('id') id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerView | undefined> {
     const customer = await this.queryBus.execute(new GetCustomerQuery(id));
     sendCustomerHeaders(response, customer);
     if (ifNoneMatch !== undefined) {
       const tags = parseEntityTags(ifNoneMatch, 'If-None-Match');
       if (tags === '*' || tags.includes(customer.version)) {
-        response.status(304);
+        void response.status(304);
         return undefined;
       }
     }

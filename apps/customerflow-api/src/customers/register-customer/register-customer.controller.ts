@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { RegisterCustomerCommand } from '@customerflow/customers';
 import { Idempotent } from '@customerflow/platform';
@@ -66,7 +66,7 @@ export class RegisterCustomerController {
   )
   async register(
     @Body() body: RegisterCustomerRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerRepresentation> {
     const customer = await this.commandBus.execute(
       new RegisterCustomerCommand({
@@ -74,7 +74,7 @@ export class RegisterCustomerController {
         addresses: body.addresses?.map((a) => ({ ...a, complement: a.complement ?? null })),
       }),
     );
-    response.location(`/${CUSTOMERS_PATH}/${customer.id}`);
+    void response.header('Location', `/${CUSTOMERS_PATH}/${customer.id}`);
     sendCustomerHeaders(response, customer);
     return customer;
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Patch, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import { UpdateCustomerCommand } from '@customerflow/customers';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
@@ -49,11 +49,11 @@ export class UpdateCustomerController {
     @Param('id') id: string,
     @Body() body: UpdateCustomerRequest,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerRepresentation> {
     const version = expectedVersion(ifMatch, true);
     // The raw body is the patch: the DTO has validated it, and a merge patch must keep "absent" apart from null.
-    const patch = (response.req as Request).body as Record<string, unknown>;
+    const patch = response.request.body as Record<string, unknown>;
     const customer = await this.commandBus.execute(new UpdateCustomerCommand(id, patch, version));
     sendCustomerHeaders(response, customer);
     return customer;
