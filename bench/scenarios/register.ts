@@ -2,14 +2,17 @@
  * register: POST /v1/customers with autocannon (64 connections, 10 s), every body unique (email and a valid CPF
  * from a counter), each side on empty tables after a short warm-up. The relay runs in process on both sides, so
  * the outbox is drained while the load runs, as in production. The service's peak RSS over this run is the
- * memory figure.
+ * memory figure. Both sides also count their round trips to MariaDB (round-trip-hook.ts) from start-up until the
+ * outbox is drained after the load, and divide by the customers registered: a registration's own statements plus
+ * its share of the relay's claim, mark and commit, a figure that does not depend on how busy the machine is.
  */
 import { join } from 'node:path';
 import { type BenchContext, SIDE_LABEL, withHttpSide } from '../support/context';
 import { registrationBody } from '../support/customers-data';
-import { emptyTables } from '../support/database';
+import type { RowDataPacket } from 'mysql2/promise';
+import { emptyTables, pendingOutboxRows } from '../support/database';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
-import type { Side } from '../support/processes';
+import { roundTripsOf, type Side, sleep } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
 import { ratio } from '../support/stats';
 
@@ -30,17 +33,62 @@ function registrationRequests() {
   ];
 }
 
-async function runSide(ctx: BenchContext, side: Side, profileFile?: string): Promise<MeasuredLoad> {
+export interface RoundTrips {
+  /** Round trips to MariaDB per registered customer, relay included. */
+  readonly perRegistration: number;
+  /** The same, by statement shape ("INSERT customers", "COMMIT", ...), most frequent first. */
+  readonly byShape: Record<string, number>;
+  readonly registrations: number;
+}
+
+async function runSide(
+  ctx: BenchContext,
+  side: Side,
+  profileFile?: string,
+): Promise<MeasuredLoad & { roundTrips?: RoundTrips }> {
   await emptyTables(ctx.db);
   await ctx.broker.purge();
   const label = `register · ${SIDE_LABEL[side]}${profileFile ? ' (profiled)' : ''}`;
+  const counted = !profileFile;
   return withHttpSide(
     ctx,
     side,
     profileFile ? 'register-profiled' : 'register',
-    (started) => measuredLoad(ctx, started, label, registrationRequests, profileFile),
+    async (started) => {
+      const before = counted ? await roundTripsOf(started) : {};
+      const load = await measuredLoad(ctx, started, label, registrationRequests, profileFile);
+      if (!counted) return load;
+      await drained(ctx);
+      const after = await roundTripsOf(started);
+      const [rows] = await ctx.db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM customers');
+      return { ...load, roundTrips: perRegistration(before, after, Number(rows[0]?.n)) };
+    },
     Boolean(profileFile),
+    counted,
   );
+}
+
+/** Waits (up to a minute) until the relay has published every row, so its share is in the count. */
+async function drained(ctx: BenchContext): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await pendingOutboxRows(ctx.db)) > 0 && Date.now() < deadline) await sleep(200);
+}
+
+function perRegistration(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  registrations: number,
+): RoundTrips {
+  const per = (n: number) => Math.round((n / Math.max(1, registrations)) * 100) / 100;
+  const shapes = Object.entries(after)
+    .map(([shape, n]) => [shape, n - (before[shape] ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return {
+    perRegistration: per(shapes.reduce((sum, [, n]) => sum + n, 0)),
+    byShape: Object.fromEntries(shapes.map(([shape, n]) => [shape, per(n)])),
+    registrations,
+  };
 }
 
 export async function registerScenario(ctx: BenchContext) {
@@ -78,6 +126,8 @@ export async function registerScenario(ctx: BenchContext) {
       rawForeignCpuCores: raw.foreignCpuCores,
       connections: ctx.config.connections,
       durationS: ctx.config.durationS,
+      roundTrips: service.roundTrips ?? null,
+      rawRoundTrips: raw.roundTrips ?? null,
     },
     memory: {
       peakRssMb: service.peakRssMb,

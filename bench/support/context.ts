@@ -29,7 +29,8 @@ export const SIDE_LABEL: Record<Side, string> = { service: 'service', raw: 'raw 
 
 /**
  * Starts `side` on the bench port with its relay in process (as OUTBOX_RELAY=inprocess), waits until it answers,
- * runs `work`, stops it. `profiled` preloads the profiling hook (see profile-hook.ts).
+ * runs `work`, stops it. `profiled` preloads the profiling hook (see profile-hook.ts), `countRoundTrips` the
+ * round-trip counter (round-trip-hook.ts).
  */
 export async function withHttpSide<T>(
   ctx: BenchContext,
@@ -37,11 +38,14 @@ export async function withHttpSide<T>(
   label: string,
   work: (started: Started) => Promise<T>,
   profiled = false,
+  countRoundTrips = false,
 ): Promise<T> {
   const { config } = ctx;
-  const options: NodeOptions = profiled
-    ? { nodeArgs: ['-r', `${config.root}/dist-bench/support/profile-hook.js`], ipc: true }
-    : {};
+  const hooks = [...(profiled ? ['profile-hook'] : []), ...(countRoundTrips ? ['round-trip-hook'] : [])];
+  const options: NodeOptions =
+    hooks.length > 0
+      ? { nodeArgs: hooks.flatMap((hook) => ['-r', `${config.root}/dist-bench/support/${hook}.js`]), ipc: true }
+      : {};
   const started =
     side === 'service'
       ? startNode(

@@ -139,16 +139,26 @@ export async function stop(started: Started, graceMs = 10_000): Promise<void> {
 }
 
 /** The profiled run (profile-hook.ts preloaded): starts the sampling profiler in the child. */
-export function startProfiling(started: Started): Promise<void> {
-  return ask(started, { type: 'bench:profile-start' }, 'bench:profile-started');
+export async function startProfiling(started: Started): Promise<void> {
+  await ask(started, { type: 'bench:profile-start' }, 'bench:profile-started');
 }
 
 /** Stops it and has the child write the profile to `file`. */
-export function stopProfiling(started: Started, file: string): Promise<void> {
-  return ask(started, { type: 'bench:profile-stop', file }, 'bench:profile-written');
+export async function stopProfiling(started: Started, file: string): Promise<void> {
+  await ask(started, { type: 'bench:profile-stop', file }, 'bench:profile-written');
 }
 
-function ask(started: Started, message: object, reply: string): Promise<void> {
+/** The round trips to MariaDB the side has made so far, by statement shape (round-trip-hook.ts preloaded). */
+export async function roundTripsOf(started: Started): Promise<Record<string, number>> {
+  const answer = await ask<{ counts: Record<string, number> }>(
+    started,
+    { type: 'bench:round-trips' },
+    'bench:round-trips-counted',
+  );
+  return answer.counts;
+}
+
+function ask<T = unknown>(started: Started, message: object, reply: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${started.name}: no ${reply} within 30 s`)), 30_000);
     const onMessage = (m: { type?: string; error?: string | null }) => {
@@ -156,7 +166,7 @@ function ask(started: Started, message: object, reply: string): Promise<void> {
       clearTimeout(timer);
       started.child.off('message', onMessage);
       if (m.error) reject(new Error(m.error));
-      else resolve();
+      else resolve(m as T);
     };
     started.child.on('message', onMessage);
     started.child.send(message);

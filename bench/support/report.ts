@@ -4,6 +4,12 @@ import type { ProfileSummary } from './profile-summary';
 
 type Num = number | null;
 
+interface RoundTripFigures {
+  perRegistration: number;
+  byShape: Record<string, number>;
+  registrations: number;
+}
+
 interface HttpFigures {
   rps: Num;
   p50Ms: Num;
@@ -24,7 +30,7 @@ export interface Results {
   date: string;
   settings: Record<string, unknown>;
   scenarios: {
-    register?: HttpFigures;
+    register?: HttpFigures & { roundTrips?: RoundTripFigures | null; rawRoundTrips?: RoundTripFigures | null };
     getById?: HttpFigures;
     list?: HttpFigures & { serviceEndpoint: string };
     outboxDrain?: {
@@ -100,6 +106,16 @@ export function renderTable(results: Results): string {
     ]);
   };
   http('register (POST)', s.register, TARGETS.register);
+  if (s.register?.roundTrips || s.register?.rawRoundTrips) {
+    rows.push([
+      'round trips to MariaDB per registration, relay included',
+      f(s.register.roundTrips?.perRegistration, 2),
+      f(s.register.rawRoundTrips?.perRegistration, 2),
+      '–',
+      '–',
+      '–',
+    ]);
+  }
   http('get by id', s.getById, TARGETS.getById);
   http('list page (limit 50, status)', s.list, null);
   if (s.readLatency) {
@@ -166,6 +182,14 @@ export function renderTable(results: Results): string {
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...rows.slice(1).map(line),
   ];
+  for (const [who, trips] of [
+    ['CustomerFlow', s.register?.roundTrips],
+    ['raw floor', s.register?.rawRoundTrips],
+  ] as const) {
+    if (!trips) continue;
+    const shapes = Object.entries(trips.byShape).map(([shape, n]) => `${shape} ${n}`);
+    out.push('', `round trips per registration, ${who} (${trips.registrations} registrations): ${shapes.join(', ')}`);
+  }
   const foreign = collectLoads(results.scenarios);
   if (foreign.length > 0) {
     out.push(
