@@ -3,11 +3,12 @@
  * RabbitMQ, load only to 127.0.0.1. Prints the table and writes bench/results/latest.json. See bench/README.md.
  *
  * The scenarios run one after the other, and within each the service and the raw floor run one at a time, each
- * in its own process: register, commit-to-consumer (small tables), then get by id and the list page on 100,000
+ * in its own process: register, the same registrations as commands through RabbitMQ, commit-to-consumer (small tables), then get by id and the list page on 100,000
  * seeded customers, then the outbox drain on a 100,000-row backlog.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { commandsScenario } from './scenarios/commands';
 import { commitToConsumerScenario } from './scenarios/commit-to-consumer';
 import { outboxDrainScenario } from './scenarios/outbox-drain';
 import { getByIdScenario, listScenario, readLatencyScenario } from './scenarios/reads';
@@ -72,6 +73,10 @@ async function main(): Promise<void> {
         results.scenarios.memory = out.memory;
         Object.assign(results.profiles, out.profiles);
       }
+    }
+    if (wants('commands')) {
+      const out = await guarded(ctx, 'commands', () => commandsScenario(ctx));
+      if (out) results.scenarios.commands = { ...out, postsPerSec: results.scenarios.register?.rps ?? null };
     }
     if (wants('commitToConsumer')) {
       results.scenarios.commitToConsumer =

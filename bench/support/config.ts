@@ -15,6 +15,10 @@ export interface BenchConfig {
   readonly exchange: string;
   /** A bench-only queue bound to `customer.#`, the subscriber every published event reaches. */
   readonly sinkQueue: string;
+  /** The bench's own commands queue (AMQP_COMMANDS_QUEUE of the service under test). */
+  readonly commandsQueue: string;
+  /** Register commands in the backlog of the commands scenario. */
+  readonly commands: number;
   readonly port: number;
   readonly durationS: number;
   readonly warmupS: number;
@@ -34,7 +38,15 @@ export interface BenchConfig {
   readonly resultsFile: string;
 }
 
-export const SCENARIOS = ['register', 'commitToConsumer', 'getById', 'list', 'readLatency', 'outboxDrain'] as const;
+export const SCENARIOS = [
+  'register',
+  'commands',
+  'commitToConsumer',
+  'getById',
+  'list',
+  'readLatency',
+  'outboxDrain',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -61,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     amqpUrl: env.BENCH_AMQP_URL ?? env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     exchange,
     sinkQueue: `${exchange}.sink`,
+    commandsQueue: env.BENCH_COMMANDS_QUEUE ?? 'customerflow.bench.commands',
+    commands: int(env, 'BENCH_COMMANDS', 20_000),
     port: int(env, 'BENCH_PORT', 3900),
     durationS: int(env, 'BENCH_DURATION_S', 10),
     warmupS: int(env, 'BENCH_WARMUP_S', 3),

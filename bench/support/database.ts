@@ -13,7 +13,13 @@ import { registeredEnvelope, seededCustomer, toDb } from './customers-data';
 
 const run = promisify(execFile);
 
-export const BENCH_TABLES = ['customer_addresses', 'outbox_messages', 'idempotency_keys', 'customers'];
+export const BENCH_TABLES = [
+  'customer_addresses',
+  'outbox_messages',
+  'idempotency_keys',
+  'customers',
+  'inbox_messages',
+];
 
 export async function prepareDatabase(config: BenchConfig): Promise<void> {
   const server = new URL(config.databaseUrl);

@@ -58,6 +58,8 @@ export function serviceEnv(config: BenchConfig, port: number, relay: 'inprocess'
     AMQP_URL: config.amqpUrl,
     AMQP_EXCHANGE: config.exchange,
     LOG_LEVEL: 'warn',
+    // Its own commands queue; only the commands scenario publishes to it (the others leave it empty).
+    AMQP_COMMANDS_QUEUE: config.commandsQueue,
     OUTBOX_RELAY: relay,
     OUTBOX_BATCH_SIZE: String(config.batchSize),
     OUTBOX_POLL_MS: String(config.pollMs),

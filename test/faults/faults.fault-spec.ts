@@ -2,7 +2,7 @@
  * The fault suite (`npm run test:faults`): does CustomerFlow ever lose an event a client saw acknowledged? Each
  * scenario runs the compiled service as real processes against MariaDB and RabbitMQ, breaks something for real
  * (SIGKILL, a broker outage, a crash between the broker's ack and the database mark, competing relays, a database
- * that becomes unreachable), and then accounts for every registration: lost and unexpected must be 0; duplicates are
+ * that becomes unreachable, the commands consumer killed mid-stream), and then accounts for every registration: lost and unexpected must be 0; duplicates are
  * allowed by the at-least-once contract and reported.
  */
 import { execFile } from 'node:child_process';
@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, parseDatabaseUrl } from '../../libs/platform/src';
+import { CustomerCommandType } from '../../libs/contracts/src';
+import { aCommand, CommandSender, eventually } from '../support/command-sender';
 import { cleanDatabase } from '../support/database-cleaner';
 import { duplicates, formatLedgers, type Ledger, registrationLedger } from './support/accounting';
 import { EventSubscriber } from './support/event-subscriber';
@@ -280,5 +282,93 @@ it('5. MariaDB unreachable for a while: 503s meanwhile, no half-written customer
   } finally {
     await proxy.cut();
     await s.cleanUp();
+  }
+});
+
+it('6. 2,000 register commands over RabbitMQ with the API killed by SIGKILL 3 times: one customer and one event each', async () => {
+  const s = await scenario('commands-kill');
+  const queue = `${s.env.AMQP_EXCHANGE}.commands`;
+  const sender = await CommandSender.open(AMQP_URL, queue);
+  try {
+    const env = { OUTBOX_RELAY: 'inprocess', AMQP_COMMANDS_QUEUE: queue };
+    let api = await s.start('api', env);
+    const port = api.port;
+    // The queue must exist before anything is published to it through the default exchange.
+    await eventually(
+      () =>
+        sender.messageCount(queue).then(
+          () => true,
+          () => false,
+        ),
+      (declared) => declared,
+      30_000,
+    );
+    const commands = Array.from({ length: 2000 }, () =>
+      aCommand(CustomerCommandType.register, {
+        source: '/faults/crm-export',
+        data: { name: 'Fault Test', email: `fault.${randomUUID()}@example.com` },
+      }),
+    );
+    // Published with confirms, in batches, while a watcher kills the API as the customers pile up.
+    const publishing = (async () => {
+      for (let i = 0; i < commands.length; i += 100) {
+        await Promise.all(commands.slice(i, i + 100).map((command) => sender.send(command)));
+      }
+    })();
+    const customersNow = async () => Number((await db.query('SELECT COUNT(*) AS n FROM customers'))[0].n);
+    let kills = 0;
+    for (const threshold of [400, 900, 1400]) {
+      await eventually(customersNow, (n) => n >= threshold, 120_000);
+      await api.kill('SIGKILL');
+      kills += 1;
+      api = await s.start('api', env, { port });
+    }
+    await publishing;
+    expect(await eventually(customersNow, (n) => n >= commands.length, 120_000)).toBe(commands.length);
+    expect(
+      await eventually(
+        () => sender.messageCount(queue),
+        (n) => n === 0,
+        60_000,
+      ),
+    ).toBe(0);
+    const emails = new Set(commands.map((c) => (c.data as { email: string }).email));
+    const rows: Array<{ email: string; customers: number; registered: number }> = await db.query(
+      `SELECT c.email, COUNT(DISTINCT c.id) AS customers, COUNT(o.id) AS registered FROM customers c
+         LEFT JOIN outbox_messages o ON o.aggregateid = c.id AND o.type = 'customerflow.customer.registered.v1'
+        GROUP BY c.email`,
+    );
+    const exactlyOnce = rows.filter(
+      (r) => emails.has(r.email) && Number(r.customers) === 1 && Number(r.registered) === 1,
+    );
+    expect(rows).toHaveLength(commands.length);
+    expect(exactlyOnce).toHaveLength(commands.length);
+    const [{ inbox }] = await db.query('SELECT COUNT(*) AS inbox FROM inbox_messages WHERE consumer = ?', [queue]);
+    expect(Number(inbox)).toBe(commands.length);
+    expect(await sender.messageCount(`${queue}.dlq`)).toBe(0);
+    const deliveredEmails = () =>
+      new Set(s.subscriber.deliveries.filter((d) => d.email && emails.has(d.email)).map((d) => d.email));
+    expect(await s.subscriber.waitFor(() => deliveredEmails().size === emails.size, 60_000)).toBe(true);
+    const registered = s.subscriber.deliveries.filter((d) => d.type === 'customerflow.customer.registered.v1');
+    const ledger: Ledger = {
+      scenario: 'commands, API SIGKILL x3',
+      attempts: commands.length,
+      acknowledged: commands.length,
+      delivered: deliveredEmails().size,
+      lost: [...emails].filter((email) => !deliveredEmails().has(email)).length,
+      unexpected: registered.filter((d) => !d.email || !emails.has(d.email)).length,
+      duplicated: duplicates(s.subscriber.deliveries),
+      notes: `${kills} kills; every command published with a confirm; 1 customer + 1 outbox row each`,
+    };
+    ledgers.push(ledger);
+    expect(kills).toBe(3);
+    expect(ledger.lost).toBe(0);
+    expect(ledger.unexpected).toBe(0);
+  } finally {
+    await s.cleanUp();
+    await sender.deleteQueues(
+      [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000].map((ms) => `${queue}.retry.${ms}ms`),
+    );
+    await sender.close();
   }
 });

@@ -1,7 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { dialectOf } from '../../libs/platform/src';
 
-export const ALL_TABLES = ['customer_addresses', 'customers', 'outbox_messages', 'idempotency_keys', 'hilo_sequences'];
+export const ALL_TABLES = [
+  'customer_addresses',
+  'customers',
+  'outbox_messages',
+  'idempotency_keys',
+  'hilo_sequences',
+  'inbox_messages',
+];
 
 /** Empties tables between tests so each starts from a known state (schema and migrations stay). */
 export async function cleanDatabase(dataSource: DataSource, tables: readonly string[] = ALL_TABLES): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * The API's composition root: configuration, databases, the outbox, the customers context and the HTTP edge
- * (controllers, the one problem+json filter, validation, idempotency).
+ * (controllers, the one problem+json filter, validation, idempotency), and the commands inbox behind the RabbitMQ
+ * consumer that createApp connects.
  */
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
@@ -10,6 +11,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { LoggerModule } from 'nestjs-pino';
 import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
+import { InboxModule } from '@customerflow/inbox';
 import { OutboxModule } from '@customerflow/outbox';
 import {
   AppConfig,
@@ -55,6 +57,7 @@ export class AppModule {
         DatabaseModule.forRoot({ entities: customerOrmEntities }),
         OutboxModule,
         CustomersModule,
+        InboxModule.forRoot({ problemMappers: [customerProblems] }),
         AdminModule,
       ],
       controllers: [

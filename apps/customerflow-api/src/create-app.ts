@@ -1,15 +1,18 @@
 /**
  * Builds the HTTP application exactly as production runs it; main.ts and the end-to-end tests both call this, so
- * the tests exercise the real parsers, filters and pipes.
+ * the tests exercise the real parsers, filters and pipes. With AMQP_URL set it is a hybrid application that also
+ * consumes the commands queue (AMQP_COMMANDS=off turns that off).
  *
  * HTTP runs on Fastify. Fastify answers some requests before Nest sees them (a body it cannot parse, a body over
  * the limit, an unknown route); each of those still leaves as application/problem+json: the JSON parser below
  * fails with a ProblemException, and the others reach Nest's exception layer, hence the one ProblemDetailsFilter.
  */
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions, NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { AmqpCommandServer, RethrowRpcErrors } from '@customerflow/inbox';
 import {
   type AppConfig,
   installTraceContextPropagation,
@@ -51,7 +54,25 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
   setupOpenApi(app);
   app.enableShutdownHooks();
+  if (config.commands.enabled) await startCommandsConsumer(app);
   return app;
+}
+
+/**
+ * The hybrid part: the same controllers take the commands queue through the commands transport. It starts once the
+ * application is initialised (the command handlers are registered at bootstrap), before HTTP listens.
+ */
+async function startCommandsConsumer(app: NestFastifyApplication): Promise<void> {
+  // Deferred, so the filter is registered before the handlers are bound; the lifecycle hooks stay the hybrid
+  // application's (they must not run a second time for the microservice).
+  const consumer = app.connectMicroservice<MicroserviceOptions>(
+    { strategy: app.get(AmqpCommandServer) },
+    { deferInitialization: true },
+  ) as NestMicroservice;
+  consumer.useGlobalFilters(new RethrowRpcErrors());
+  consumer.setIsInitHookCalled(true);
+  await app.init();
+  await app.startAllMicroservices();
 }
 
 /** The router rejects a malformed URL (400) or an over-long path parameter (414) before any hook or filter runs. */

@@ -9,6 +9,10 @@ import addFormats from 'ajv-formats';
 import {
   asyncApiDocument,
   CLOUDEVENTS_SOURCE,
+  commandDeadLetterSchema,
+  commandDefsSchema,
+  CustomerCommandType,
+  customerCommandSchemas,
   customerDefsSchema,
   CustomerEvent,
   customerEventSchemas,
@@ -391,7 +395,14 @@ describe('the AsyncAPI document', () => {
     return Object.entries(node).flatMap(([key, value]) => (key === '$ref' ? [value as string] : refsIn(value)));
   }
 
-  const messages = Object.values(doc.components.messages);
+  // Events (published to the exchange) and commands (consumed from a queue) share the document.
+  const messages = Object.values(doc.components.messages).filter((m) => ALL_TYPES.includes(m.name as never));
+  const eventChannels = Object.values(doc.channels).filter(
+    (c) => c.bindings && resolve(c.bindings.$ref).amqp.is === 'routingKey',
+  );
+  const eventOperations = Object.entries(doc.operations)
+    .filter(([name]) => name.startsWith('publishCustomer'))
+    .map(([, operation]) => operation);
 
   it('is AsyncAPI 3.0.0 with an amqp production server', () => {
     expect(doc.asyncapi).toBe('3.0.0');
@@ -405,7 +416,8 @@ describe('the AsyncAPI document', () => {
   });
 
   it('names the durable topic exchange customerflow.events on every channel', () => {
-    for (const channel of Object.values(doc.channels)) {
+    expect(eventChannels).toHaveLength(ALL_TYPES.length);
+    for (const channel of eventChannels) {
       expect(resolve(channel.bindings.$ref).amqp).toMatchObject({
         is: 'routingKey',
         exchange: { name: 'customerflow.events', type: 'topic', durable: true },
@@ -415,7 +427,7 @@ describe('the AsyncAPI document', () => {
 
   it('has one channel per routing key, carrying the message of that type', () => {
     const byAddress = Object.fromEntries(
-      Object.values(doc.channels).map((channel) => [
+      eventChannels.map((channel) => [
         channel.address,
         Object.values(channel.messages).map((ref) => (resolve(ref.$ref) as Message).name),
       ]),
@@ -447,7 +459,8 @@ describe('the AsyncAPI document', () => {
   });
 
   it('publishes persistently and carries traceparent as a header', () => {
-    for (const operation of Object.values(doc.operations)) {
+    expect(eventOperations).toHaveLength(ALL_TYPES.length);
+    for (const operation of eventOperations) {
       expect(operation.action).toBe('send');
       expect(resolve(operation.bindings.$ref).amqp).toMatchObject({ deliveryMode: 2 });
     }
@@ -461,5 +474,56 @@ describe('the AsyncAPI document', () => {
   it('tells subscribers where unroutable messages go', () => {
     expect(doc.info.description).toContain('alternate-exchange');
     expect(doc.info.description).toContain('`customerflow.events.unrouted`');
+  });
+});
+
+describe('the command contract', () => {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(commandDefsSchema);
+  ajv.addSchema(customerDefsSchema);
+  const doc = asyncApiDocument as {
+    channels: Record<string, { address: string | null; messages: Record<string, { $ref: string }> }>;
+    operations: Record<string, { action: string; reply?: { channel: { $ref: string } } }>;
+    components: {
+      messages: Record<string, { name: string; payload: { $ref: string }; examples?: { payload: unknown }[] }>;
+    };
+  };
+  const COMMAND_TYPES = Object.values(CustomerCommandType);
+
+  it.each(COMMAND_TYPES)('%s: its schema compiles, is keyed by its type, and its AsyncAPI example is valid', (type) => {
+    const schema = customerCommandSchemas[type] as { $id: string; properties: { type: { const: string } } };
+    expect(schema.$id).toBe(`https://customerflow.example/schemas/${type}.json`);
+    expect(schema.properties.type.const).toBe(type);
+    const check = ajv.compile(schema);
+    const message = Object.values(doc.components.messages).find((m) => m.name === type)!;
+    expect(message.payload.$ref).toBe(`./src/schemas/${type}.schema.json`);
+    for (const example of message.examples!)
+      expect([check(example.payload), check.errors ?? null]).toEqual([true, null]);
+  });
+
+  it('rejects a command without its subject, an update without a version, and a register with unknown fields', () => {
+    const update = ajv.compile(customerCommandSchemas[CustomerCommandType.update]);
+    const register = ajv.compile(customerCommandSchemas[CustomerCommandType.register]);
+    const envelope = { specversion: '1.0', id: '1', source: '/crm' };
+    expect(update({ ...envelope, type: CustomerCommandType.update, data: { version: 1, patch: {} } })).toBe(false);
+    expect(update({ ...envelope, type: CustomerCommandType.update, subject: '42', data: { patch: {} } })).toBe(false);
+    expect(
+      register({ ...envelope, type: CustomerCommandType.register, data: { name: 'A', email: 'a@b.c', id: '7' } }),
+    ).toBe(false);
+    expect(register({ ...envelope, type: CustomerCommandType.register, data: { name: 'A', email: 'a@b.c' } })).toBe(
+      true,
+    );
+  });
+
+  it('describes the commands queue, its dead letter queue and the replies', () => {
+    const addresses = Object.values(doc.channels).map((c) => c.address);
+    expect(addresses).toEqual(expect.arrayContaining(['customerflow.commands', 'customerflow.commands.dlq', null]));
+    expect(doc.operations.receiveCustomerCommands.action).toBe('receive');
+    expect(doc.operations.receiveCustomerCommands.reply!.channel.$ref).toBe('#/channels/commandReplies');
+    expect(doc.operations.deadLetterCustomerCommands.action).toBe('send');
+    const deadLetter = ajv.compile(commandDeadLetterSchema);
+    const [example] = doc.components.messages.commandDeadLetter.examples!;
+    expect([deadLetter(example.payload), deadLetter.errors ?? null]).toEqual([true, null]);
   });
 });

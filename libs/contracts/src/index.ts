@@ -5,7 +5,14 @@
  * never an edit of an existing one. Plain TypeScript and JSON on purpose: no framework, no other lib.
  */
 import asyncApi from '../asyncapi.json';
+import commandDefs from './schemas/command.defs.schema.json';
 import customerDefs from './schemas/customer.defs.schema.json';
+import deadLetterSchema from './schemas/customerflow.command.dead-letter.schema.json';
+import deactivateSchema from './schemas/customerflow.customer.deactivate.v1.schema.json';
+import eraseSchema from './schemas/customerflow.customer.erase.v1.schema.json';
+import reactivateSchema from './schemas/customerflow.customer.reactivate.v1.schema.json';
+import registerSchema from './schemas/customerflow.customer.register.v1.schema.json';
+import updateSchema from './schemas/customerflow.customer.update.v1.schema.json';
 import deactivatedSchema from './schemas/customerflow.customer.deactivated.v1.schema.json';
 import erasedSchema from './schemas/customerflow.customer.erased.v1.schema.json';
 import reactivatedSchema from './schemas/customerflow.customer.reactivated.v1.schema.json';
@@ -23,6 +30,19 @@ export const CustomerEventType = {
   erased: 'customerflow.customer.erased.v1',
 } as const;
 export type CustomerEventType = (typeof CustomerEventType)[keyof typeof CustomerEventType];
+
+/**
+ * The commands other systems send over RabbitMQ (queue `customerflow.commands`), as CloudEvents 1.0. Register's
+ * `data` is the body of `POST /v1/customers`; the other four name the customer in `subject`.
+ */
+export const CustomerCommandType = {
+  register: 'customerflow.customer.register.v1',
+  update: 'customerflow.customer.update.v1',
+  deactivate: 'customerflow.customer.deactivate.v1',
+  reactivate: 'customerflow.customer.reactivate.v1',
+  erase: 'customerflow.customer.erase.v1',
+} as const;
+export type CustomerCommandType = (typeof CustomerCommandType)[keyof typeof CustomerCommandType];
 
 // Segments are lower-case words so a routing key never contains the `*` / `#` wildcards of a topic binding.
 const EVENT_TYPE = /^customerflow\.([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+)\.v[1-9][0-9]*$/;
@@ -149,6 +169,24 @@ export const customerEventSchemas: Readonly<Record<CustomerEventType, object>> =
 
 /** The definitions every event schema references (`customer.defs.schema.json`): envelope attributes, customer, address. */
 export const customerDefsSchema: object = deepFreeze(customerDefs);
+
+/**
+ * The JSON Schema (draft 2020-12) of each command type, validating the structured-mode envelope. They `$ref`
+ * {@link commandDefsSchema} (and, for nothing else, nothing more): add it to the validator first.
+ */
+export const customerCommandSchemas: Readonly<Record<CustomerCommandType, object>> = deepFreeze({
+  [CustomerCommandType.register]: registerSchema,
+  [CustomerCommandType.update]: updateSchema,
+  [CustomerCommandType.deactivate]: deactivateSchema,
+  [CustomerCommandType.reactivate]: reactivateSchema,
+  [CustomerCommandType.erase]: eraseSchema,
+});
+
+/** The definitions the command schemas reference: CloudEvents attributes, the inputs, problem details. */
+export const commandDefsSchema: object = deepFreeze(commandDefs);
+
+/** The body of a message on the commands' dead letter queue. */
+export const commandDeadLetterSchema: object = deepFreeze(deadLetterSchema);
 
 /** The AsyncAPI 3.0 document (`libs/contracts/asyncapi.json`); its payload `$ref`s are file paths relative to it. */
 export const asyncApiDocument: object = deepFreeze(asyncApi);

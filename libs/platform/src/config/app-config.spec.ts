@@ -44,4 +44,32 @@ describe('AppConfig.fromEnv', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(message);
   });
+
+  it('consumes commands only when AMQP_URL is set and AMQP_COMMANDS is not off', () => {
+    expect(AppConfig.fromEnv({}).commands.enabled).toBe(false);
+    const config = AppConfig.fromEnv({ AMQP_URL: 'amqp://rabbit' });
+    expect(config.commands).toEqual({
+      enabled: true,
+      queue: 'customerflow.commands',
+      prefetch: 16,
+      maxAttempts: 10,
+      retryBaseMs: 1000,
+      retryMaxMs: 300_000,
+      inboxRetentionHours: 168,
+    });
+    expect(AppConfig.fromEnv({ AMQP_URL: 'amqp://rabbit', AMQP_COMMANDS: 'off' }).commands.enabled).toBe(false);
+  });
+
+  it('refuses an inbox retention shorter than the longest redelivery horizon, in one line', () => {
+    // 10 attempts × 1 hour backoff = 10 hours of possible redeliveries, but rows kept only 5 hours.
+    const attempt = () => AppConfig.fromEnv({ AMQP_COMMANDS_RETRY_MAX_MS: '3600000', INBOX_RETENTION_HOURS: '5' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(
+      'Invalid configuration: INBOX_RETENTION_HOURS must cover the longest redelivery horizon, AMQP_COMMANDS_MAX_ATTEMPTS × AMQP_COMMANDS_RETRY_MAX_MS = 10 × 3600000 ms = 10 h (got 5)',
+    );
+    expect(
+      AppConfig.fromEnv({ AMQP_COMMANDS_RETRY_MAX_MS: '3600000', INBOX_RETENTION_HOURS: '10' }).commands
+        .inboxRetentionHours,
+    ).toBe(10);
+  });
 });

@@ -40,6 +40,19 @@ export class AppConfig {
     readonly claim: OutboxClaimMode;
     readonly leaseMs: number;
   };
+  /** Commands received over RabbitMQ (the `customerflow.commands` queue) and the inbox that dedupes them. */
+  readonly commands!: {
+    /** Consume the commands queue in the API process; only when AMQP_URL is set too. */
+    readonly enabled: boolean;
+    readonly queue: string;
+    readonly prefetch: number;
+    readonly maxAttempts: number;
+    /** Backoff before the second attempt; doubled for each further one. */
+    readonly retryBaseMs: number;
+    /** No backoff is longer than this. */
+    readonly retryMaxMs: number;
+    readonly inboxRetentionHours: number;
+  };
   readonly idStrategy!: IdStrategy;
   readonly hiloBlockSize!: number;
   readonly idempotencyTtlHours!: number;
@@ -65,11 +78,12 @@ export class AppConfig {
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const database = parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL ?? 'sqlite:./data/customerflow.sqlite');
+    const amqpUrl = optionalUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']);
     return new AppConfig({
       port: integer(env, 'PORT', 3000, 0, 65535),
       database,
       readDatabase: env.DATABASE_READ_URL ? parseDatabaseUrl('DATABASE_READ_URL', env.DATABASE_READ_URL) : database,
-      amqpUrl: optionalUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']),
+      amqpUrl,
       amqpExchange: nonEmpty(env, 'AMQP_EXCHANGE', 'customerflow.events'),
       outbox: {
         relay: oneOf(env, 'OUTBOX_RELAY', ['inprocess', 'off'] as const, 'inprocess'),
@@ -80,6 +94,7 @@ export class AppConfig {
         claim: oneOf(env, 'OUTBOX_CLAIM', ['auto', 'skip-locked', 'lease'] as const, 'auto'),
         leaseMs: integer(env, 'OUTBOX_LEASE_MS', 30_000, 100, 3_600_000),
       },
+      commands: commandsConfig(env, amqpUrl),
       idStrategy: oneOf(env, 'ID_STRATEGY', ['autoincrement', 'hilo'] as const, 'autoincrement'),
       hiloBlockSize: integer(env, 'HILO_BLOCK_SIZE', 100, 1, 1_000_000),
       idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
@@ -93,6 +108,34 @@ export class AppConfig {
       schemaMap: schemaMapOf(env, database),
     });
   }
+}
+
+function commandsConfig(env: NodeJS.ProcessEnv, amqpUrl: string | null): AppConfig['commands'] {
+  const commands = {
+    enabled: oneOf(env, 'AMQP_COMMANDS', ['on', 'off'] as const, 'on') === 'on' && amqpUrl !== null,
+    queue: nonEmpty(env, 'AMQP_COMMANDS_QUEUE', 'customerflow.commands'),
+    prefetch: integer(env, 'AMQP_COMMANDS_PREFETCH', 16, 1, 1000),
+    maxAttempts: integer(env, 'AMQP_COMMANDS_MAX_ATTEMPTS', 10, 1, 100),
+    retryBaseMs: integer(env, 'AMQP_COMMANDS_RETRY_BASE_MS', 1000, 10, 3_600_000),
+    retryMaxMs: integer(env, 'AMQP_COMMANDS_RETRY_MAX_MS', 5 * 60_000, 10, 24 * 3_600_000),
+    inboxRetentionHours: integer(env, 'INBOX_RETENTION_HOURS', 168, 1, 100_000),
+  };
+  if (commands.retryMaxMs < commands.retryBaseMs)
+    throw new ConfigError(
+      'AMQP_COMMANDS_RETRY_MAX_MS',
+      `must not be below AMQP_COMMANDS_RETRY_BASE_MS (${commands.retryBaseMs}; got ${commands.retryMaxMs})`,
+    );
+  // A redelivery that arrives after its inbox row was deleted would apply twice: keep rows past the longest
+  // redelivery horizon the retry settings allow.
+  const horizonMs = commands.maxAttempts * commands.retryMaxMs;
+  if (commands.inboxRetentionHours * 3_600_000 < horizonMs) {
+    throw new ConfigError(
+      'INBOX_RETENTION_HOURS',
+      `must cover the longest redelivery horizon, AMQP_COMMANDS_MAX_ATTEMPTS × AMQP_COMMANDS_RETRY_MAX_MS = ` +
+        `${commands.maxAttempts} × ${commands.retryMaxMs} ms = ${Math.ceil(horizonMs / 3_600_000)} h (got ${commands.inboxRetentionHours})`,
+    );
+  }
+  return commands;
 }
 
 export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig {

@@ -1,8 +1,12 @@
 import { Controller, Delete, Headers, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CustomerCommandType } from '@customerflow/contracts';
 import { EraseCustomerCommand } from '@customerflow/customers';
+import type { CommandMessage } from '@customerflow/inbox';
 import { ApiProblemResponses } from '../../api-responses.decorators';
+import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedVersion } from '../customer-http';
 
@@ -31,5 +35,14 @@ export class EraseCustomerController {
   )
   async erase(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
     await this.commandBus.execute(new EraseCustomerCommand(id, expectedVersion(ifMatch, false)));
+  }
+
+  /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version? }`. */
+  @MessagePattern(CustomerCommandType.erase)
+  eraseByMessage(
+    @Payload() command: CommandMessage,
+    @Payload('data', validData) message: ExpectedVersionMessage,
+  ): Promise<void> {
+    return this.commandBus.execute(new EraseCustomerCommand(subjectOf(command), message.version ?? null));
   }
 }

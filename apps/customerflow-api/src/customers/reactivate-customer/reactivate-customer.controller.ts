@@ -1,10 +1,13 @@
 import { Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { CustomerRepresentation } from '@customerflow/contracts';
+import { type CustomerRepresentation, CustomerCommandType } from '@customerflow/contracts';
 import { ReactivateCustomerCommand } from '@customerflow/customers';
+import type { CommandMessage } from '@customerflow/inbox';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
+import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
@@ -44,5 +47,14 @@ export class ReactivateCustomerController {
     const customer = await this.commandBus.execute(new ReactivateCustomerCommand(id, expectedVersion(ifMatch, false)));
     sendCustomerHeaders(response, customer);
     return customer;
+  }
+
+  /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version? }`. */
+  @MessagePattern(CustomerCommandType.reactivate)
+  reactivateByMessage(
+    @Payload() command: CommandMessage,
+    @Payload('data', validData) message: ExpectedVersionMessage,
+  ): Promise<CustomerRepresentation> {
+    return this.commandBus.execute(new ReactivateCustomerCommand(subjectOf(command), message.version ?? null));
   }
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { CustomerRepresentation } from '@customerflow/contracts';
+import { type CustomerRepresentation, CustomerCommandType } from '@customerflow/contracts';
 import { RegisterCustomerCommand } from '@customerflow/customers';
 import { Idempotent } from '@customerflow/platform';
 import {
@@ -12,6 +13,7 @@ import {
   IDEMPOTENT_REPLAYED_HEADER,
   LOCATION_HEADER,
 } from '../../api-responses.decorators';
+import { validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
@@ -68,14 +70,22 @@ export class RegisterCustomerController {
     @Body() body: RegisterCustomerRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerRepresentation> {
-    const customer = await this.commandBus.execute(
-      new RegisterCustomerCommand({
-        ...body,
-        addresses: body.addresses?.map((a) => ({ ...a, complement: a.complement ?? null })),
-      }),
-    );
+    const customer = await this.commandBus.execute(registerCommand(body));
     void response.header('Location', `/${CUSTOMERS_PATH}/${customer.id}`);
     sendCustomerHeaders(response, customer);
     return customer;
   }
+
+  /** The same command from RabbitMQ: `data` is the POST body. */
+  @MessagePattern(CustomerCommandType.register)
+  registerByMessage(@Payload('data', validData) body: RegisterCustomerRequest): Promise<CustomerRepresentation> {
+    return this.commandBus.execute(registerCommand(body));
+  }
+}
+
+function registerCommand(body: RegisterCustomerRequest): RegisterCustomerCommand {
+  return new RegisterCustomerCommand({
+    ...body,
+    addresses: body.addresses?.map((a) => ({ ...a, complement: a.complement ?? null })),
+  });
 }

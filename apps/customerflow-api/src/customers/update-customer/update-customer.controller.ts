@@ -1,13 +1,17 @@
 import { Body, Controller, Headers, Param, Patch, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { CustomerRepresentation } from '@customerflow/contracts';
+import { type CustomerRepresentation, CustomerCommandType } from '@customerflow/contracts';
 import { UpdateCustomerCommand } from '@customerflow/customers';
+import type { CommandMessage } from '@customerflow/inbox';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
+import { subjectOf, validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
+import { UpdateCustomerMessage } from './update-customer.message';
 import { UpdateCustomerRequest } from './update-customer.request';
 
 @ApiTags('customers')
@@ -57,5 +61,16 @@ export class UpdateCustomerController {
     const customer = await this.commandBus.execute(new UpdateCustomerCommand(id, patch, version));
     sendCustomerHeaders(response, customer);
     return customer;
+  }
+
+  /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version, patch }`. */
+  @MessagePattern(CustomerCommandType.update)
+  updateByMessage(
+    @Payload() command: CommandMessage,
+    @Payload('data', validData) message: UpdateCustomerMessage,
+  ): Promise<CustomerRepresentation> {
+    // As over HTTP, the raw patch is the command (absent and null differ); the DTO has validated it.
+    const { patch } = command.data as { patch: Record<string, unknown> };
+    return this.commandBus.execute(new UpdateCustomerCommand(subjectOf(command), patch, message.version));
   }
 }

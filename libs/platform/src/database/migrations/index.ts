@@ -1,6 +1,12 @@
 import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
 import { OutboxLeaseIndex1764600000000 } from './1764600000000-outbox-lease-index';
 import { CustomerListIndexes1764650000000 } from './1764650000000-customer-list-indexes';
+import { InboxMessages1764713000000 } from './1764713000000-inbox-messages';
 
 /** Every migration, listed by class (no globs), shared by the app's data source and `ormconfig.ts`. */
-export const migrations = [InitialSchema1764400000000, OutboxLeaseIndex1764600000000, CustomerListIndexes1764650000000];
+export const migrations = [
+  InitialSchema1764400000000,
+  OutboxLeaseIndex1764600000000,
+  CustomerListIndexes1764650000000,
+  InboxMessages1764713000000,
+];
