@@ -46,6 +46,12 @@ export interface Results {
       p50Ms: Num;
       p99Ms: Num;
       maxMs: Num;
+      acknowledged: number;
+      delivered: number;
+      fromOccurredAt: { p50Ms: Num; p99Ms: Num; maxMs: Num };
+      raw: { p50Ms: Num; p99Ms: Num; maxMs: Num };
+    };
+    memory?: { peakRssMb: number; sampledMaxRssMb: number; rawPeakRssMb: number };
     commands?: {
       commandsPerSec: Num;
       commands: number;
@@ -56,12 +62,6 @@ export interface Results {
       /** POST /v1/customers per second in the same run (the register scenario), for comparison. */
       postsPerSec: Num;
     };
-      acknowledged: number;
-      delivered: number;
-      fromOccurredAt: { p50Ms: Num; p99Ms: Num; maxMs: Num };
-      raw: { p50Ms: Num; p99Ms: Num; maxMs: Num };
-    };
-    memory?: { peakRssMb: number; sampledMaxRssMb: number; rawPeakRssMb: number };
     readLatency?: {
       rate: number;
       getP50Ms: number;
@@ -110,19 +110,6 @@ export function renderTable(results: Results): string {
         ? 'not measured'
         : `${f(r.rps)} req/s, p50 ${f(r.p50Ms)} ms, p99 ${f(r.p99Ms)} ms, ${f(r.errors)} errors, ${f(r.cpuMsPerRequest, 2)} ms CPU/req`,
       `${f(r.rawRps)} req/s, p50 ${f(r.rawP50Ms)} ms, p99 ${f(r.rawP99Ms)} ms, ${f(r.rawErrors)} errors, ${f(r.rawCpuMsPerRequest, 2)} ms CPU/req`,
-  if (s.commands) {
-    const c = s.commands;
-    rows.push([
-      'register over RabbitMQ (commands)',
-      c.commandsPerSec === null
-        ? `not measured (${c.applied} of ${c.commands} applied)`
-        : `${f(c.commandsPerSec)} commands/s (backlog of ${c.commands}, prefetch ${c.prefetch})`,
-      `POST in this run: ${f(c.postsPerSec)} req/s`,
-      c.commandsPerSec === null || !c.postsPerSec ? '–' : `${pct(c.commandsPerSec / c.postsPerSec)} of POST`,
-      '–',
-      '–',
-    ]);
-  }
       pct(r.ratio),
       target === null ? '–' : `≥ ${Math.round(target * 100)}%`,
       target === null || r.ratio === null ? '–' : verdict(r.ratio >= target),
@@ -135,6 +122,19 @@ export function renderTable(results: Results): string {
       f(s.register.roundTrips?.perRegistration, 2),
       f(s.register.rawRoundTrips?.perRegistration, 2),
       '–',
+      '–',
+      '–',
+    ]);
+  }
+  if (s.commands) {
+    const c = s.commands;
+    rows.push([
+      'register over RabbitMQ (commands)',
+      c.commandsPerSec === null
+        ? `not measured (${c.applied} of ${c.commands} applied)`
+        : `${f(c.commandsPerSec)} commands/s (backlog of ${c.commands}, prefetch ${c.prefetch})`,
+      `POST in this run: ${f(c.postsPerSec)} req/s`,
+      c.commandsPerSec === null || !c.postsPerSec ? '–' : `${pct(c.commandsPerSec / c.postsPerSec)} of POST`,
       '–',
       '–',
     ]);
