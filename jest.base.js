@@ -19,7 +19,7 @@ module.exports = {
   // content-disposition is ESM-only too (under @fastify/static, which serves Swagger UI's assets); the pattern looks at
   // the innermost node_modules of a path, so nested copies are transformed as well.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@nestjs-cls|nestjs-cls|content-disposition)/)(?!.*/node_modules/)',
+    '/node_modules/(?!(@nestjs|@nestjs-cls|nestjs-cls|content-disposition|jose)/)(?!.*/node_modules/)',
   ],
   moduleNameMapper: {
     '^@customerflow/contracts/testing$': '<rootDir>/libs/contracts/src/testing',

@@ -13,6 +13,7 @@ import { commitToConsumerScenario } from './scenarios/commit-to-consumer';
 import { outboxDrainScenario } from './scenarios/outbox-drain';
 import { getByIdScenario, listScenario, readLatencyScenario } from './scenarios/reads';
 import { registerScenario } from './scenarios/register';
+import { prepareBenchToken } from './support/auth';
 import { BenchBroker } from './support/broker';
 import { loadConfig, type ScenarioName } from './support/config';
 import type { BenchContext } from './support/context';
@@ -32,6 +33,7 @@ import { renderTable, type Results } from './support/report';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  await prepareBenchToken();
   const progress = new Progress();
   const wants = (name: ScenarioName) => !config.only || config.only.has(name);
   const startedAt = Date.now();

@@ -9,6 +9,7 @@
  * broker connection and warms the JIT; those are left out.
  */
 import { Agent, request } from 'node:http';
+import { benchAuthorization } from '../support/auth';
 import { type BenchContext, SIDE_LABEL, withHttpSide } from '../support/context';
 import { registrationBody } from '../support/customers-data';
 import { emptyTables } from '../support/database';
@@ -40,7 +41,11 @@ function post(agent: Agent, port: number, body: string): Promise<{ status: numbe
         path: '/v1/customers',
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: benchAuthorization(),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

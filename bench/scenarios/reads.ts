@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type autocannon = require('autocannon');
+import { benchAuthorization } from '../support/auth';
 import { type BenchContext, SIDE_LABEL, withHttpSide } from '../support/context';
 import { prng } from '../support/customers-data';
 import { explainReads } from '../support/database';
@@ -25,20 +26,23 @@ interface Fetched {
 
 function fetchJson(port: number, path: string): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // keep the text
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', headers: { authorization: benchAuthorization() } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -51,8 +55,9 @@ async function loadSide(
   probePath: string,
   requests: () => autocannon.RequestSpec[],
   profileFile?: string,
+  auth: 'on' | 'off' = 'on',
 ): Promise<{ probe: Fetched; result: MeasuredLoad | null }> {
-  const label = `${scenario} · ${SIDE_LABEL[side]}${profileFile ? ' (profiled)' : ''}`;
+  const label = `${scenario} · ${SIDE_LABEL[side]}${auth === 'off' ? ' (auth off)' : ''}${profileFile ? ' (profiled)' : ''}`;
   return withHttpSide(
     ctx,
     side,
@@ -63,6 +68,8 @@ async function loadSide(
       return { probe, result: await measuredLoad(ctx, started, label, requests, profileFile) };
     },
     Boolean(profileFile),
+    false,
+    auth,
   );
 }
 
@@ -108,6 +115,17 @@ function figures(service: MeasuredLoad | null, raw: MeasuredLoad | null) {
   };
 }
 
+/** The service with AUTH_DISABLED=true, in the same run: what authentication costs. */
+export function authOffFigures(result: MeasuredLoad | null) {
+  return {
+    rps: result?.rps ?? null,
+    p50Ms: result?.p50Ms ?? null,
+    p99Ms: result?.p99Ms ?? null,
+    errors: result?.errors ?? null,
+    cpuMsPerRequest: result?.cpuMsPerRequest ?? null,
+  };
+}
+
 export async function getByIdScenario(ctx: BenchContext) {
   const customers = ctx.config.customers;
   const requests = () => {
@@ -122,11 +140,13 @@ export async function getByIdScenario(ctx: BenchContext) {
   const probePath = `/v1/customers/${Math.ceil(customers / 2)}`;
   const service = await loadSide(ctx, 'service', 'getById', probePath, requests);
   const raw = await loadSide(ctx, 'raw', 'getById', probePath, requests);
+  const authOff = await loadSide(ctx, 'service', 'getById-auth-off', probePath, requests, undefined, 'off');
   const sameBody = isDeepStrictEqual(service.probe.body, raw.probe.body);
   if (!sameBody) ctx.notes.push(`getById: the raw floor's body for ${probePath} differs from the service's`);
   const profiles = await profiledRuns(ctx, 'getById', probePath, requests);
   return {
     ...figures(service.result, raw.result),
+    authOff: authOffFigures(authOff.result),
     customers,
     connections: ctx.config.connections,
     sameBodyAsService: sameBody,

@@ -15,6 +15,7 @@ import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import { roundTripsOf, type Side, sleep } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
 import { ratio } from '../support/stats';
+import { authOffFigures } from './reads';
 
 let sequence = 0;
 const tag = Date.now().toString(36);
@@ -45,15 +46,16 @@ async function runSide(
   ctx: BenchContext,
   side: Side,
   profileFile?: string,
+  auth: 'on' | 'off' = 'on',
 ): Promise<MeasuredLoad & { roundTrips?: RoundTrips }> {
   await emptyTables(ctx.db);
   await ctx.broker.purge();
-  const label = `register · ${SIDE_LABEL[side]}${profileFile ? ' (profiled)' : ''}`;
-  const counted = !profileFile;
+  const label = `register · ${SIDE_LABEL[side]}${auth === 'off' ? ' (auth off)' : ''}${profileFile ? ' (profiled)' : ''}`;
+  const counted = !profileFile && auth === 'on';
   return withHttpSide(
     ctx,
     side,
-    profileFile ? 'register-profiled' : 'register',
+    profileFile ? 'register-profiled' : auth === 'off' ? 'register-auth-off' : 'register',
     async (started) => {
       const before = counted ? await roundTripsOf(started) : {};
       const load = await measuredLoad(ctx, started, label, registrationRequests, profileFile);
@@ -65,6 +67,7 @@ async function runSide(
     },
     Boolean(profileFile),
     counted,
+    auth,
   );
 }
 
@@ -94,6 +97,7 @@ function perRegistration(
 export async function registerScenario(ctx: BenchContext) {
   const service = await runSide(ctx, 'service');
   const raw = await runSide(ctx, 'raw');
+  const authOff = await runSide(ctx, 'service', undefined, 'off');
   const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
   const profiledSides: Side[] =
     ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
@@ -120,6 +124,7 @@ export async function registerScenario(ctx: BenchContext) {
       rawP99Ms: raw.p99Ms,
       rawErrors: raw.errors,
       ratio: ratio(service.rps, raw.rps),
+      authOff: authOffFigures(authOff),
       cpuMsPerRequest: service.cpuMsPerRequest,
       rawCpuMsPerRequest: raw.cpuMsPerRequest,
       foreignCpuCores: service.foreignCpuCores,

@@ -39,6 +39,7 @@ export async function withHttpSide<T>(
   work: (started: Started) => Promise<T>,
   profiled = false,
   countRoundTrips = false,
+  auth: 'on' | 'off' = 'on',
 ): Promise<T> {
   const { config } = ctx;
   const hooks = [...(profiled ? ['profile-hook'] : []), ...(countRoundTrips ? ['round-trip-hook'] : [])];
@@ -52,7 +53,7 @@ export async function withHttpSide<T>(
           config,
           `${label}-service`,
           serviceApiEntry(config),
-          serviceEnv(config, config.port, 'inprocess'),
+          serviceEnv(config, config.port, 'inprocess', auth),
           options,
         )
       : startNode(

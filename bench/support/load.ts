@@ -3,6 +3,7 @@
  * only), latency percentiles over every response, and everything that was not a 2xx.
  */
 import autocannon = require('autocannon');
+import { benchAuthorization } from './auth';
 
 export interface LoadResult {
   rps: number;
@@ -32,7 +33,11 @@ export async function hammer(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationS,
     timeout: 10,
-    requests: options.requests,
+    // Every request carries the bench's access token (the raw floor ignores it).
+    requests: options.requests.map((r) => ({
+      ...r,
+      headers: { ...(r.headers ?? {}), authorization: benchAuthorization() },
+    })),
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
   let completed = 0;

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { benchAuthEnv } from './auth';
 import type { BenchConfig } from './config';
 
 export type Side = 'service' | 'raw';
@@ -45,9 +46,18 @@ export function rawEntry(config: BenchConfig, file: 'server' | 'relay-main'): st
   return join(config.root, 'dist-bench/raw-floor', `${file}.js`);
 }
 
-/** The service's environment: production-like, quiet, the bench database and exchange. */
-export function serviceEnv(config: BenchConfig, port: number, relay: 'inprocess' | 'off'): NodeJS.ProcessEnv {
+/** The service's environment: production-like (auth on unless `auth: 'off'`), quiet, the bench database and exchange. */
+export function serviceEnv(
+  config: BenchConfig,
+  port: number,
+  relay: 'inprocess' | 'off',
+  auth: 'on' | 'off' = 'on',
+): NodeJS.ProcessEnv {
   return {
+    ...(auth === 'on' ? benchAuthEnv : { AUTH_DISABLED: 'true' }),
+    // The load comes from one client (one token, one address): a per-caller limit would measure the limiter.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_SENSITIVE_PER_MINUTE: '1000000',
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',

@@ -22,6 +22,8 @@ interface HttpFigures {
   ratio: Num;
   cpuMsPerRequest: Num;
   rawCpuMsPerRequest: Num;
+  /** The same scenario on the service with AUTH_DISABLED=true, in the same run. */
+  authOff?: { rps: Num; p50Ms: Num; p99Ms: Num; errors: Num; cpuMsPerRequest: Num };
 }
 
 export interface Results {
@@ -114,6 +116,15 @@ export function renderTable(results: Results): string {
       target === null ? '–' : `≥ ${Math.round(target * 100)}%`,
       target === null || r.ratio === null ? '–' : verdict(r.ratio >= target),
     ]);
+    if (r.authOff)
+      rows.push([
+        `${name}, service with auth off`,
+        `${f(r.authOff.rps)} req/s, p50 ${f(r.authOff.p50Ms)} ms, p99 ${f(r.authOff.p99Ms)} ms, ${f(r.authOff.errors)} errors, ${f(r.authOff.cpuMsPerRequest, 2)} ms CPU/req`,
+        '–',
+        r.rps !== null && r.authOff.rps ? `auth on = ${pct(r.rps / r.authOff.rps)} of off` : '–',
+        '–',
+        '–',
+      ]);
   };
   http('register (POST)', s.register, TARGETS.register);
   if (s.register?.roundTrips || s.register?.rawRoundTrips) {

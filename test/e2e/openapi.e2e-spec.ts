@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { ALL_SCOPES, bearer } from '../support/auth';
 import { aRegistration } from '../support/customer-bodies';
 import { OpenApiContract, type OpenApiDocument } from '../support/openapi-contract';
 import { openApiSpecificationErrors } from '../support/openapi-validate';
@@ -377,6 +378,46 @@ describe('real responses match the OpenAPI document', () => {
     const asyncApi = await call('GET', '/asyncapi.json');
     expect(asyncApi.status).toBe(200);
     expect(asyncApi.body.asyncapi).toBe('3.0.0');
+  });
+
+  it('every protected operation: 401 without a token, 403 without its scope, 429 over the rate limit', async () => {
+    const limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_SENSITIVE_PER_MINUTE: '1' });
+    try {
+      const protectedOperations = contract.operations().filter(({ operation }) => operation.responses['401']);
+      expect(protectedOperations.map((o) => `${o.method} ${o.path}`)).toEqual(
+        expect.arrayContaining(['GET /v1/customers', 'DELETE /v1/customers/{id}', 'GET /v1/admin/outbox/stats']),
+      );
+      for (const { method, path, operation } of protectedOperations) {
+        const url = path.replace('{id}', path.includes('dead-letters') ? randomUUID() : '999999999');
+        const declared = operation as { security?: Array<Record<string, string[]>>; 'x-required-scopes'?: string[] };
+        expect(declared.security).toEqual([{ bearer: [] }]);
+        const scope = declared['x-required-scopes']?.[0];
+        expect({ operation: `${method} ${path}`, scope }).toEqual({
+          operation: `${method} ${path}`,
+          scope: expect.any(String),
+        });
+        const send = (app: TestApp, authorization?: string) => {
+          const request = (app.anonymous() as any)[method.toLowerCase()](url);
+          return authorization === undefined ? request : request.set('Authorization', authorization);
+        };
+        const unauthorized = await send(t);
+        contract.check(method, url, unauthorized);
+        expect(unauthorized.status).toBe(401);
+        const forbidden = await send(t, await bearer({ scopes: ALL_SCOPES.filter((s) => s !== scope) }));
+        contract.check(method, url, forbidden);
+        expect(forbidden.status).toBe(403);
+        const token = await bearer({ subject: `rate-${method}-${path}` });
+        const first = await send(limited, token);
+        contract.check(method, url, first);
+        expect(first.headers['ratelimit-limit']).toBe('1');
+        const second = await send(limited, token);
+        contract.check(method, url, second);
+        expect(second.status).toBe(429);
+        expect(second.headers['retry-after']).toMatch(/^[0-9]+$/);
+      }
+    } finally {
+      await limited.close();
+    }
   });
 
   it('produced every declared response of the customer, admin, contract and health endpoints, but for a database outage (503)', () => {

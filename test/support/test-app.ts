@@ -2,6 +2,10 @@
  * Starts the real API (same createApp as main.ts) for end-to-end tests: on a fresh SQLite file by default
  * (`npm test`), or on MariaDB + RabbitMQ when the integration suite's environment is set
  * (`npm run test:integration`, see integration-env.ts). It listens on a random port so tests speak real HTTP.
+ *
+ * Auth is on, as deployed: the app trusts the test key pair (support/auth.ts) and `http()` sends a token with every
+ * scope, so a suite that is not about auth reads like one against an open API. `anonymous()` sends no token. A test
+ * that wants auth off passes `{ AUTH_DISABLED: 'true' }`; one that wants other keys passes its own AUTH_* values.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -12,6 +16,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/customerflow-api/src/create-app';
 import { AppConfig, dataSourceOptions } from '../../libs/platform/src';
+import { authEnv, mintToken } from './auth';
 import { cleanDatabase } from './database-cleaner';
 
 export const isIntegration = process.env.CUSTOMERFLOW_INTEGRATION === '1';
@@ -23,7 +28,10 @@ export interface TestApp {
   readonly url: string;
   readonly dataSource: DataSource;
   readonly config: AppConfig;
-  http(): ReturnType<typeof request>;
+  /** Requests with a bearer token that has every scope (or none when auth is off). */
+  http(): ReturnType<typeof request.agent>;
+  /** Requests without credentials. */
+  anonymous(): ReturnType<typeof request>;
   close(): Promise<void>;
 }
 
@@ -32,6 +40,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = AppConfig.fromEnv({
     LOG_LEVEL: 'silent',
     OUTBOX_RELAY: 'off',
+    // Suites send thousands of requests as one caller; the rate-limit suite sets its own small budgets.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_SENSITIVE_PER_MINUTE: '1000000',
+    ...(env.AUTH_JWKS_URL || env.AUTH_JWT_PUBLIC_KEY ? {} : authEnv()),
     ...(isIntegration
       ? { DATABASE_URL: process.env.DATABASE_URL!, AMQP_URL: process.env.AMQP_URL! }
       : { DATABASE_URL: `sqlite:${sqliteFile}` }),
@@ -50,13 +62,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
   const url = await app.getUrl();
+  const token = config.auth.enabled ? await mintToken({ expiresIn: 24 * 3600 }) : null;
   return {
     app,
     routes,
     url: url.replace('[::1]', '127.0.0.1'),
     dataSource,
     config,
-    http: () => request(url),
+    http: () => (token ? request.agent(url).set('Authorization', `Bearer ${token}`) : request.agent(url)),
+    anonymous: () => request(url),
     async close() {
       await app.close();
       if (!isIntegration) for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true });

@@ -50,8 +50,19 @@ export const RETRY_AFTER_HEADER: Record<string, HeaderObject> = {
   },
 };
 
+export const WWW_AUTHENTICATE_HEADER: Record<string, HeaderObject> = {
+  'WWW-Authenticate': {
+    description:
+      'RFC 6750 challenge: `Bearer error="invalid_token"` (401) or `Bearer error="insufficient_scope", scope="…"` (403)',
+    required: true,
+    schema: { type: 'string', pattern: '^Bearer ' },
+  },
+};
+
 const DEFAULT_DESCRIPTIONS = {
   400: 'The request is not valid; `errors` points at each invalid field or parameter',
+  401: 'No bearer access token, or one that is malformed, expired, wrongly signed, or for another issuer or audience',
+  403: 'The access token lacks the scope this operation needs (named in WWW-Authenticate)',
   404: 'No customer has this id',
   409: 'The request conflicts with the current state',
   410: 'The customer was erased',
@@ -60,17 +71,25 @@ const DEFAULT_DESCRIPTIONS = {
   415: 'The body is not JSON',
   422: 'The Idempotency-Key was already used with a different request',
   428: 'If-Match is required',
+  429: 'Too many requests from this caller; retry after Retry-After seconds',
   503: 'The database cannot be reached, or customer changes are paused by the customer-writes feature flag; retry after Retry-After seconds',
 } as const;
 
 export type ProblemStatus = keyof typeof DEFAULT_DESCRIPTIONS;
+
+const DEFAULT_HEADERS: Partial<Record<ProblemStatus, Record<string, HeaderObject>>> = {
+  401: WWW_AUTHENTICATE_HEADER,
+  403: WWW_AUTHENTICATE_HEADER,
+  429: RETRY_AFTER_HEADER,
+  503: RETRY_AFTER_HEADER,
+};
 type ProblemEntry =
   | ProblemStatus
   | { readonly status: ProblemStatus; readonly description: string; readonly headers?: Record<string, HeaderObject> };
 
 /**
- * Declares each listed error status as a problem+json response; 503 also declares Retry-After unless the entry lists
- * its own headers. It replaces what
+ * Declares each listed error status as a problem+json response; 401 and 403 also declare WWW-Authenticate, 429 and
+ * 503 Retry-After, unless the entry lists its own headers. It replaces what
  * another decorator declared for the same status only if it applies after it, so put it above that decorator.
  */
 export function ApiProblemResponses(...entries: readonly ProblemEntry[]): MethodDecorator {
@@ -80,7 +99,7 @@ export function ApiProblemResponses(...entries: readonly ProblemEntry[]): Method
         typeof entry === 'number'
           ? { status: entry, description: DEFAULT_DESCRIPTIONS[entry], headers: undefined }
           : entry;
-      const allHeaders = headers ?? (status === 503 ? RETRY_AFTER_HEADER : {});
+      const allHeaders = headers ?? DEFAULT_HEADERS[status] ?? {};
       return [
         status,
         {

@@ -4,10 +4,11 @@
  * consumer that createApp connects.
  */
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { LoggerModule } from 'nestjs-pino';
 import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
@@ -15,12 +16,19 @@ import { InboxModule } from '@customerflow/inbox';
 import { OutboxModule } from '@customerflow/outbox';
 import {
   AppConfig,
+  AuditInterceptor,
+  AuthGuard,
   ConfigModule,
   createValidationPipe,
   DatabaseModule,
   FeatureFlagsModule,
   IdempotencyRetention,
+  LOG_REDACT_PATHS,
+  maskUrl,
   ProblemDetailsFilter,
+  RateLimitGuard,
+  rateLimitOptions,
+  REDACTED,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
 import { AsyncApiController } from './contracts/asyncapi.controller';
@@ -45,13 +53,20 @@ export class AppModule {
         ConfigModule.forRoot(config),
         FeatureFlagsModule.forRoot(),
         LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, autoLogging: true },
+          pinoHttp: {
+            level: config.logLevel,
+            autoLogging: true,
+            // No credentials and no personal data in any log line: see libs/platform observability/redaction.ts.
+            redact: { paths: LOG_REDACT_PATHS, censor: REDACTED },
+            serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url && maskUrl(req.url) }) },
+          },
           // Request logging (a child logger per request) only when asked for: it costs ~50 µs a request. The path is
           // spelled out: nestjs-pino's default ('{/*splat}') matches no request on Fastify's middleware layer.
           forRoutes: config.logLevel === 'debug' || config.logLevel === 'trace' ? ['{*splat}'] : [],
         }),
         OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
         ScheduleModule.forRoot(),
+        ThrottlerModule.forRoot(rateLimitOptions(config)),
         TerminusModule,
         CqrsModule.forRoot(),
         DatabaseModule.forRoot({ entities: customerOrmEntities }),
@@ -76,6 +91,10 @@ export class AppModule {
         OutboxMetrics,
         IdempotencyRetention,
         CustomerWritesGuard,
+        // Guards run in this order: the caller is known before the rate limit counts it.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

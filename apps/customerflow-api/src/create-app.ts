@@ -45,6 +45,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     { bodyParser: false, bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  warnWhenOpen(config, app.get(Logger));
+  if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config));
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify sets no ETag of its own (ETags are the customer version, set by the controllers) and no X-Powered-By.
   fastify.addHook('onRequest', requireJsonBody);
@@ -53,7 +55,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
   setupOpenApi(app);
-  app.enableShutdownHooks();
   if (config.commands.enabled) await startCommandsConsumer(app);
   return app;
 }
@@ -73,6 +74,37 @@ async function startCommandsConsumer(app: NestFastifyApplication): Promise<void>
   consumer.setIsInitHookCalled(true);
   await app.init();
   await app.startAllMicroservices();
+}
+
+/** One line at start-up when nobody is asked for a token, so an open API is never a surprise. */
+function warnWhenOpen(config: AppConfig, logger: Logger): void {
+  if (config.auth.enabled) return;
+  logger.warn(
+    config.auth.explicitlyDisabled
+      ? 'Authentication is OFF (AUTH_DISABLED=true): every endpoint answers anonymous callers'
+      : 'Authentication is OFF (embedded default): every endpoint answers anonymous callers; set AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY with AUTH_ISSUER and AUTH_AUDIENCE to require tokens',
+    'Auth',
+  );
+}
+
+/** Browsers may call the API only from the listed origins; the bearer token travels in a header, never a cookie. */
+function corsOptions(config: AppConfig) {
+  return {
+    origin: [...config.corsOrigins],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'traceparent'],
+    exposedHeaders: [
+      'ETag',
+      'Location',
+      'Retry-After',
+      'Idempotent-Replayed',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+    ],
+    credentials: false,
+    maxAge: 600,
+  };
 }
 
 /** The router rejects a malformed URL (400) or an over-long path parameter (414) before any hook or filter runs. */

@@ -6,7 +6,7 @@
  */
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { installTraceContextPropagation, prometheusExporter } from '@customerflow/platform';
+import { installTraceContextPropagation, maskUrl, prometheusExporter } from '@customerflow/platform';
 
 // Installed before the instrumentation, so HTTP server metrics land in the Prometheus exporter too.
 prometheusExporter();
@@ -21,7 +21,22 @@ if (exportsTraces && process.env.OTEL_SDK_DISABLED !== 'true') {
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? 'customerflow-api',
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url?.startsWith('/health') ?? false }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => request.url?.startsWith('/health') ?? false,
+        // The query holds personal data (email=, document=, q=): spans keep the path and the parameter names only.
+        requestHook: (span, request) => {
+          const url = 'url' in request ? request.url : undefined;
+          if (!url || !url.includes('?')) return;
+          const masked = maskUrl(url);
+          span.setAttribute('http.target', masked);
+          span.setAttribute('url.query', masked.slice(masked.indexOf('?') + 1));
+          const host = 'headers' in request ? request.headers.host : undefined;
+          if (host) {
+            span.setAttribute('http.url', `http://${host}${masked}`);
+            span.setAttribute('url.full', `http://${host}${masked}`);
+          }
+        },
+      }),
     ],
   });
   sdk.start();

@@ -11,6 +11,19 @@ async function main(): Promise<void> {
   const config = AppConfig.fromEnvOrExit();
   const app = await createApp(config);
   await app.listen(config.port);
+  // Not Nest's enableShutdownHooks: it re-raises the signal after closing, so the process dies of SIGTERM (exit
+  // 143) and an orchestrator counts a clean stop as a failure. Here the close runs to its end and the exit is 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`CustomerFlow API did not shut down cleanly: ${(error as Error)?.stack ?? String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 main().catch((error: unknown) => {

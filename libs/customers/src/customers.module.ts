@@ -13,6 +13,7 @@ import { GetCustomerHandler } from './application/queries/get-customer/get-custo
 import { ListCustomersHandler } from './application/queries/list-customers/list-customers.handler';
 import { ForgetErasedCustomerResponsesHandler } from './application/reactions/forget-erased-customer-responses.handler';
 import { Clock, CustomerRepository, SystemClock } from './domain';
+import { ScrubErasedCustomerEventsHandler } from './infrastructure/scrub-erased-customer-events.handler';
 import { TypeOrmCustomerRepository } from './infrastructure/typeorm-customer.repository';
 
 @Module({
@@ -26,6 +27,7 @@ import { TypeOrmCustomerRepository } from './infrastructure/typeorm-customer.rep
     GetCustomerHandler,
     ListCustomersHandler,
     ForgetErasedCustomerResponsesHandler,
+    ScrubErasedCustomerEventsHandler,
     { provide: CustomerRepository, useClass: TypeOrmCustomerRepository },
     { provide: Clock, useClass: SystemClock },
   ],

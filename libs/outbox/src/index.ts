@@ -6,6 +6,7 @@ export * from './outbox-message';
 export * from './outbox-relay';
 export * from './outbox-relay.host';
 export * from './outbox-retention';
+export * from './outbox-scrubber';
 export * from './outbox-signal';
 export * from './outbox-writer';
 export * from './outbox.module';

@@ -11,6 +11,7 @@ import { AppConfig } from '@customerflow/platform';
 import { BrokerHealthIndicator } from './broker.health';
 import { OutboxAdmin } from './outbox-admin';
 import { OutboxRelayHost, RUN_OUTBOX_RELAY } from './outbox-relay.host';
+import { OutboxScrubber } from './outbox-scrubber';
 import { OutboxSignal } from './outbox-signal';
 import { OutboxWriter } from './outbox-writer';
 import { InMemoryTransport } from './transport/in-memory.transport';
@@ -23,6 +24,7 @@ import { RabbitMqTransport } from './transport/rabbitmq.transport';
   providers: [
     OutboxSignal,
     OutboxWriter,
+    OutboxScrubber,
     InMemoryTransport,
     {
       provide: OutboxTransport,
@@ -44,6 +46,7 @@ import { RabbitMqTransport } from './transport/rabbitmq.transport';
   exports: [
     OutboxSignal,
     OutboxWriter,
+    OutboxScrubber,
     InMemoryTransport,
     OutboxTransport,
     OutboxAdmin,

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type DeadLetterView, OutboxAdmin, type OutboxStats } from '@customerflow/outbox';
 import { ProblemException } from '@customerflow/platform';
+import { RequiresScope, Scope } from '../access.decorators';
 import { ApiProblemResponses } from '../api-responses.decorators';
 import { DeadLettersResponse, OutboxStatsResponse } from './outbox-admin.responses';
 
@@ -18,6 +19,7 @@ const MAX_LIMIT = 500;
 export class OutboxAdminController {
   constructor(private readonly outbox: OutboxAdmin) {}
 
+  @RequiresScope(Scope.outboxAdmin)
   @Get('stats')
   @ApiOperation({
     operationId: 'getOutboxStats',
@@ -31,6 +33,7 @@ export class OutboxAdminController {
     return this.outbox.stats();
   }
 
+  @RequiresScope(Scope.outboxAdmin)
   @Get('dead-letters')
   @ApiOperation({
     operationId: 'listDeadLetters',
@@ -44,6 +47,7 @@ export class OutboxAdminController {
     return { items: await this.outbox.deadLetters(parseLimit(limit)) };
   }
 
+  @RequiresScope(Scope.outboxAdmin)
   @Post('dead-letters/:id/requeue')
   @ApiOperation({
     operationId: 'requeueDeadLetter',

@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Open } from '../access.decorators';
 import { asyncApiDocument } from '@customerflow/contracts';
 
 /** The message contract for subscribers (AsyncAPI 3.0), served beside the REST contract at /docs-json. */
+@Open()
 @ApiTags('contracts')
 @Controller()
 export class AsyncApiController {

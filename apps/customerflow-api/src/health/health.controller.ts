@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Open } from '../access.decorators';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { BrokerHealthIndicator } from '@customerflow/outbox';
 import { ApiProblemResponses } from '../api-responses.decorators';
@@ -9,6 +11,8 @@ import { ApiProblemResponses } from '../api-responses.decorators';
  * readiness says whether it can serve writes, so a replica whose database is gone leaves the load balancer. The
  * broker is reported but only as degraded: writes never need it (the outbox holds events until it is back).
  */
+@Open()
+@SkipThrottle() // probes and scrapes come from the cluster on a schedule of their own
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

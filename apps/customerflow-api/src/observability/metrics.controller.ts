@@ -1,9 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
+import { Open } from '../access.decorators';
 import { prometheusExporter } from '@customerflow/platform';
 
 /** Prometheus scrape endpoint: host, HTTP and outbox metrics in the text exposition format. */
+@Open()
+@SkipThrottle() // probes and scrapes come from the cluster on a schedule of their own
 @ApiTags('health')
 @Controller()
 export class MetricsController {

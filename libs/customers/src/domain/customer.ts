@@ -32,6 +32,18 @@ import { Phone } from './value-objects/phone';
 /** A decimal string, so clients never depend on the id being a number and the id strategy may change. */
 export type CustomerId = string;
 
+/** The largest id both databases store: SQLite's INTEGER and MySQL's signed BIGINT stop at 2^63-1. */
+const MAX_CUSTOMER_ID = '9223372036854775807';
+
+/**
+ * Whether `text` can be a customer id at all: a decimal without leading zeros, at most 2^63-1. Anything else names
+ * no customer (a 404), and a cursor carrying it is malformed (a 400), instead of overflowing in the driver (a 500).
+ */
+export function isCustomerId(text: string): boolean {
+  if (!/^[1-9]\d{0,18}$/.test(text)) return false;
+  return text.length < MAX_CUSTOMER_ID.length || text <= MAX_CUSTOMER_ID;
+}
+
 export type CustomerStatus = 'active' | 'inactive' | 'erased';
 
 export const MAX_ADDRESSES = 5;

@@ -65,3 +65,41 @@ function dataOf(event: CustomerDomainEvent, id: string): unknown {
       throw new Error(`no integration event for ${event.kind}`);
   }
 }
+
+/**
+ * What an event of an erased customer keeps: its envelope (id, type, subject, sequence, time) and the shape its
+ * schema requires, with every personal value replaced by a placeholder that holds nothing about the person:
+ * name `(erased)`, email `erased@erased.invalid`, phone, document and birth date null, no addresses. A subscriber
+ * validating against the published schemas still accepts it, and orders it by `sequence` before `customer.erased`.
+ */
+export const ERASED_NAME = '(erased)';
+export const ERASED_EMAIL = 'erased@erased.invalid';
+
+const PLACEHOLDERS: Record<string, unknown> = {
+  name: ERASED_NAME,
+  email: ERASED_EMAIL,
+  phone: null,
+  document: null,
+  birthDate: null,
+  addresses: [],
+};
+
+export function scrubCustomerEventPayload(_type: string, payload: string): string {
+  let envelope: CloudEventEnvelope;
+  try {
+    envelope = JSON.parse(payload) as CloudEventEnvelope;
+  } catch {
+    return '{}'; // not ours to interpret, and possibly personal: keep nothing
+  }
+  const data = envelope.data as Record<string, unknown> | undefined;
+  if (!data || typeof data !== 'object') return payload;
+  const target = (data.changes && typeof data.changes === 'object' ? data.changes : data) as Record<string, unknown>;
+  let changed = false;
+  for (const [field, placeholder] of Object.entries(PLACEHOLDERS)) {
+    if (field in target && JSON.stringify(target[field]) !== JSON.stringify(placeholder)) {
+      target[field] = placeholder;
+      changed = true;
+    }
+  }
+  return changed ? JSON.stringify(envelope) : payload;
+}

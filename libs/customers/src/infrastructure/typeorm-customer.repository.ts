@@ -20,6 +20,7 @@ import {
   CustomerUpdated,
   DocumentAlreadyTaken,
   EmailAlreadyTaken,
+  isCustomerId,
   StaleCustomerVersion,
 } from '../domain';
 import { CustomerAddressOrmEntity } from './customer-address.orm-entity';
@@ -28,7 +29,6 @@ import { toAddressRows, toRow, toSnapshot } from './customer.mapper';
 import { CustomerOrmEntity } from './customer.orm-entity';
 
 const CUSTOMER_IDS: IdSequence = { name: 'customers', table: 'customers', column: 'id' };
-const ID_PATTERN = /^[1-9]\d{0,18}$/;
 
 @Injectable()
 export class TypeOrmCustomerRepository extends CustomerRepository {
@@ -46,7 +46,7 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
   }
 
   async findById(id: CustomerId): Promise<Customer | null> {
-    if (!ID_PATTERN.test(id)) return null;
+    if (!isCustomerId(id)) return null;
     const manager = this.unitOfWork.manager;
     const row = await manager.findOne(CustomerOrmEntity, { where: { id } });
     if (!row) return null;

@@ -83,7 +83,7 @@ export class LeaseClaim implements OutboxClaim {
         rows.map(toOutboxMessage),
         (name) => (this.sqlite ? '' : `FORCE INDEX (${name})`),
       );
-      return new LeasedBatch(this.execute, token, gated.ready, gated.deferred.length, rows.length);
+      return new LeasedBatch(this.execute, token, gated.ready, gated.deferred.length, rows.length, this.sqlite);
     } catch (error) {
       await releaseLease(this.execute, token).catch(() => undefined); // or it waits for the lease to expire
       throw error;
@@ -136,13 +136,33 @@ class LeasedBatch implements ClaimedBatch {
     readonly messages: readonly OutboxMessage[],
     readonly deferred: number,
     private readonly claimed: number,
+    private readonly sqlite: boolean,
   ) {}
 
   async settle(results: PublishResults, now: Date): Promise<void> {
+    const scrubbed = this.sqlite ? await this.swapInScrubbedPayloads(results) : 0;
     await recordResults(this.execute, results, now, this.token);
+    // SQLite keeps the pages it rewrote in the WAL and the old ones in the main file until a checkpoint; after
+    // scrubbing erased data, checkpoint and truncate at once so neither file holds it (secure_delete zeroes the rest).
+    if (scrubbed > 0) await this.execute('PRAGMA wal_checkpoint(TRUNCATE)', []);
     // Recorded rows already dropped their lease; give back the rest (held back, or not sent) at once rather than
     // letting them wait for the expiry.
     if (results.published.length + results.failed.length < this.claimed) await releaseLease(this.execute, this.token);
+  }
+
+  /** SQLite only: the swap recordResults would do in its marks, done first so we learn whether there was one. */
+  private async swapInScrubbedPayloads(results: PublishResults): Promise<number> {
+    const settled = [
+      ...results.published,
+      ...results.failed.filter((f) => f.verdict.kind === 'dead-letter').map((f) => f.message),
+    ].map((m) => m.position);
+    if (settled.length === 0) return 0;
+    const outcome = (await this.execute(
+      `UPDATE outbox_messages SET payload = scrubbed_payload, scrubbed_payload = NULL
+        WHERE position IN (${settled.map(() => '?').join(', ')}) AND scrubbed_payload IS NOT NULL AND lease_owner = ?`,
+      [...settled, this.token],
+    )) as { changes?: number };
+    return outcome.changes ?? 0;
   }
 }
 

@@ -1,4 +1,5 @@
-import { AppConfig, ConfigError } from './app-config';
+import { generateKeyPairSync } from 'node:crypto';
+import { AppConfig, ConfigError, maskCredentials } from './app-config';
 
 describe('AppConfig.fromEnv', () => {
   it('runs with no configuration on the embedded default', () => {
@@ -71,5 +72,118 @@ describe('AppConfig.fromEnv', () => {
       AppConfig.fromEnv({ AMQP_COMMANDS_RETRY_MAX_MS: '3600000', INBOX_RETENTION_HOURS: '10' }).commands
         .inboxRetentionHours,
     ).toBe(10);
+  });
+});
+
+describe('AppConfig.fromEnv: authentication and limits', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const keyed = { AUTH_JWT_PUBLIC_KEY: pem, AUTH_ISSUER: 'https://issuer/', AUTH_AUDIENCE: 'api' };
+
+  it('leaves auth off on the embedded default, and says it was not asked to', () => {
+    expect(AppConfig.fromEnv({}).auth).toEqual({ enabled: false, explicitlyDisabled: false });
+    expect(AppConfig.fromEnv({}).rateLimit).toEqual({ perMinute: 600, sensitivePerMinute: 60 });
+    expect(AppConfig.fromEnv({}).corsOrigins).toEqual([]);
+  });
+
+  it('turns auth on with a key, issuer and audience, with safe defaults for the rest', () => {
+    expect(AppConfig.fromEnv(keyed).auth).toEqual({
+      enabled: true,
+      key: { kind: 'public-key', text: pem.trim() },
+      issuer: 'https://issuer/',
+      audience: ['api'],
+      clockSkewS: 30,
+      algorithms: ['RS256', 'ES256', 'EdDSA'],
+    });
+  });
+
+  it.each([
+    [
+      { NODE_ENV: 'production' },
+      /^Invalid configuration: AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY must be set: authentication is on \(NODE_ENV=production\).*AUTH_DISABLED=true/,
+    ],
+    [
+      { AUTH_ISSUER: 'https://issuer/' },
+      /^Invalid configuration: AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY must be set: authentication is on \(AUTH_ISSUER is set\)/,
+    ],
+    [{ ...keyed, AUTH_AUDIENCE: '' }, /^Invalid configuration: AUTH_AUDIENCE must be set/],
+    [{ ...keyed, AUTH_ALGORITHMS: 'RS256,none' }, /^Invalid configuration: AUTH_ALGORITHMS must not contain "none"/],
+    [
+      { ...keyed, AUTH_ALGORITHMS: 'HS256' },
+      /^Invalid configuration: AUTH_ALGORITHMS must not contain HS256: HMAC .*key confusion/,
+    ],
+    [
+      { ...keyed, AUTH_ALGORITHMS: 'XY999' },
+      /^Invalid configuration: AUTH_ALGORITHMS contains unknown algorithm "XY999"/,
+    ],
+    [{ ...keyed, AUTH_CLOCK_SKEW_S: '-1' }, /^Invalid configuration: AUTH_CLOCK_SKEW_S must be a whole number/],
+    [
+      { ...keyed, AUTH_JWT_PUBLIC_KEY: 'not a key' },
+      /^Invalid configuration: AUTH_JWT_PUBLIC_KEY must be a PEM public key/,
+    ],
+    [
+      { ...keyed, AUTH_JWT_PUBLIC_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+      /^Invalid configuration: AUTH_JWT_PUBLIC_KEY is a private key/,
+    ],
+    [
+      { ...keyed, AUTH_JWT_PUBLIC_KEY: '{"kty":"oct","k":"c2VjcmV0"}' },
+      /^Invalid configuration: AUTH_JWT_PUBLIC_KEY must be a public key, not a symmetric/,
+    ],
+    [
+      { ...keyed, AUTH_JWT_PUBLIC_KEY: undefined, AUTH_JWKS_URL: 'http://issuer.example/jwks' },
+      /^Invalid configuration: AUTH_JWKS_URL must use https:/,
+    ],
+    [{ AUTH_DISABLED: 'yes' }, /^Invalid configuration: AUTH_DISABLED must be true or false/],
+    [
+      { CORS_ORIGINS: 'https://app.example/path' },
+      /^Invalid configuration: CORS_ORIGINS must be a comma-separated list of origins/,
+    ],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    const attempt = () => AppConfig.fromEnv(env);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
+  });
+
+  it('runs without auth in production only when AUTH_DISABLED=true says so', () => {
+    expect(AppConfig.fromEnv({ NODE_ENV: 'production', AUTH_DISABLED: 'true' }).auth).toEqual({
+      enabled: false,
+      explicitlyDisabled: true,
+    });
+  });
+
+  it('reads the JWKS URL, several audiences and an algorithm list', () => {
+    const auth = AppConfig.fromEnv({
+      AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://issuer.example/',
+      AUTH_AUDIENCE: 'api, other-api',
+      AUTH_ALGORITHMS: 'ES256',
+      AUTH_CLOCK_SKEW_S: '5',
+    }).auth;
+    expect(auth).toMatchObject({
+      key: { kind: 'jwks', url: 'https://issuer.example/.well-known/jwks.json' },
+      audience: ['api', 'other-api'],
+      algorithms: ['ES256'],
+      clockSkewS: 5,
+    });
+  });
+
+  it('never echoes a password from a connection URL', () => {
+    for (const [variable, value] of [
+      ['DATABASE_URL', 'postgres://app:s3cret@db:5432/customers'],
+      ['DATABASE_URL', 'mysql://app:s3cret@db'],
+      ['DATABASE_URL', 'mysql://app:s3c@ret@'],
+      ['AMQP_URL', 'http://app:s3cret@rabbit:5672'],
+    ]) {
+      let message = '';
+      try {
+        AppConfig.fromEnv({ [variable]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^Invalid configuration: /);
+      expect(message).not.toContain('s3c');
+      expect(message).toContain('app:***@');
+    }
+    expect(maskCredentials('amqp://guest:guest@rabbit:5672/vhost')).toBe('amqp://guest:***@rabbit:5672/vhost');
   });
 });

@@ -6,6 +6,8 @@ import { type SchemaMap, SchemaMapError } from '../database/schema-map/schema-ma
  * bad value stops the process with one line naming the variable instead of failing later under load.
  */
 
+import { type AuthConfig, AuthConfigError, parseAuthConfig } from '../auth/auth-config';
+
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly url: string; readonly file: string }
   | { readonly kind: 'mysql'; readonly url: string };
@@ -60,6 +62,15 @@ export class AppConfig {
   readonly featureFlagsFile!: string | null;
   /** The legacy schema CustomerFlow is laid over (SCHEMA_MAP_FILE); null: CustomerFlow's own tables. */
   readonly schemaMap!: SchemaMap | null;
+  readonly auth!: AuthConfig;
+  readonly rateLimit!: {
+    /** Requests per minute per caller (the token's subject, or the client address when auth is off). */
+    readonly perMinute: number;
+    /** The stricter budget of the admin endpoints and DELETE, counted separately. */
+    readonly sensitivePerMinute: number;
+  };
+  /** Origins allowed to call the API from a browser; empty = CORS off. */
+  readonly corsOrigins!: readonly string[];
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -106,6 +117,12 @@ export class AppConfig {
       ),
       featureFlagsFile: env.FEATURE_FLAGS_FILE?.trim() || null,
       schemaMap: schemaMapOf(env, database),
+      auth: authConfig(env),
+      rateLimit: {
+        perMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+        sensitivePerMinute: integer(env, 'RATE_LIMIT_SENSITIVE_PER_MINUTE', 60, 1, 1_000_000),
+      },
+      corsOrigins: corsOrigins(env.CORS_ORIGINS),
     });
   }
 }
@@ -145,7 +162,7 @@ export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig 
     if (!file)
       throw new ConfigError(
         variable,
-        `must name a file, as in sqlite:./data/customerflow.sqlite or sqlite::memory: (got "${raw}")`,
+        `must name a file, as in sqlite:./data/customerflow.sqlite or sqlite::memory: (got "${maskCredentials(raw)}")`,
       );
     return { kind: 'sqlite', url, file };
   }
@@ -153,18 +170,21 @@ export function parseDatabaseUrl(variable: string, raw: string): DatabaseConfig 
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(variable, `must be sqlite:<file> or mysql://user:password@host:3306/database (got "${raw}")`);
+    throw new ConfigError(
+      variable,
+      `must be sqlite:<file> or mysql://user:password@host:3306/database (got "${maskCredentials(raw)}")`,
+    );
   }
   if (!['mysql:', 'mariadb:'].includes(parsed.protocol)) {
     throw new ConfigError(
       variable,
-      `has unsupported scheme "${parsed.protocol}"; use sqlite: or mysql:// (got "${raw}")`,
+      `has unsupported scheme "${parsed.protocol}"; use sqlite: or mysql:// (got "${maskCredentials(raw)}")`,
     );
   }
   if (!parsed.hostname || parsed.pathname.length <= 1) {
     throw new ConfigError(
       variable,
-      `must name a host and a database, as in mysql://user:password@host:3306/database (got "${raw}")`,
+      `must name a host and a database, as in mysql://user:password@host:3306/database (got "${maskCredentials(raw)}")`,
     );
   }
   return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
@@ -222,9 +242,51 @@ function optionalUrl(env: NodeJS.ProcessEnv, variable: string, protocols: string
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(variable, `must be a URL such as amqp://guest:guest@localhost:5672 (got "${raw}")`);
+    throw new ConfigError(
+      variable,
+      `must be a URL such as amqp://guest:guest@localhost:5672 (got "${maskCredentials(raw)}")`,
+    );
   }
   if (!protocols.includes(parsed.protocol))
-    throw new ConfigError(variable, `must use ${protocols.join(' or ')} (got "${raw}")`);
+    throw new ConfigError(variable, `must use ${protocols.join(' or ')} (got "${maskCredentials(raw)}")`);
   return raw;
+}
+
+function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
+  try {
+    return parseAuthConfig(env);
+  } catch (error) {
+    if (error instanceof AuthConfigError) throw new ConfigError(error.variable, error.detail);
+    throw error;
+  }
+}
+
+function corsOrigins(raw: string | undefined): readonly string[] {
+  const origins = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `must be a comma-separated list of origins such as https://app.example (got "${origin}")`,
+      );
+    }
+  }
+  return origins;
+}
+
+/**
+ * A connection URL fit for a message: `mysql://app:***@db:3306/x`. Works on text that is not a valid URL too, since
+ * that is exactly when it gets echoed.
+ */
+export function maskCredentials(url: string): string {
+  return url.replace(/(\/\/[^/@:\s]*):[^/\s]*@/, '$1:***@');
 }

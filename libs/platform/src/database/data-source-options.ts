@@ -28,6 +28,10 @@ export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuni
       timeout: 5000,
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('foreign_keys = ON');
+        // Deleted and overwritten content is zeroed, not left in free pages where erased personal data would
+        // survive in the file; and a WAL that was checkpointed is cut back instead of keeping old frames.
+        db.pragma('secure_delete = ON');
+        db.pragma('journal_size_limit = 0');
       },
     };
   }

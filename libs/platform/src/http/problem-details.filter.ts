@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { isDatabaseUnavailable } from '../database/sql-dialect';
+import { maskQuotedLiterals, maskUrl } from '../observability/redaction';
 import { type Problem, ProblemException, type ProblemMapper, problemBody } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -23,7 +24,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (reply.sent) return;
     const problem = this.toProblem(error);
     if (problem.status >= 500 && problem.status !== 503) {
-      this.logger.error(`${request.method} ${request.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
+      // The URL's query and the driver's quoted literals may hold the very personal data the request was about.
+      const what = maskQuotedLiterals((error as Error)?.stack ?? String(error));
+      this.logger.error(`${request.method} ${maskUrl(request.originalUrl)} failed: ${what}`);
     }
     for (const [name, value] of Object.entries(problem.headers ?? {})) reply.header(name, value);
     void reply
@@ -75,6 +78,15 @@ function fromHttpException(error: HttpException): Problem {
     : typeof message === 'string' || typeof message === 'number'
       ? String(message)
       : error.message;
+  // The rate limiter (RateLimitGuard) has already set Retry-After and the RateLimit-* headers on the response.
+  if (status === HttpStatus.TOO_MANY_REQUESTS) {
+    return {
+      status,
+      slug: 'too-many-requests',
+      title: 'Too many requests',
+      detail: 'This caller sent more requests than its rate limit allows; retry after Retry-After seconds.',
+    };
+  }
   const slug = HTTP_EXCEPTION_SLUGS[status] ?? `http-${status}`;
   const title = HttpStatus[status]?.toString().toLowerCase().replace(/_/g, ' ') ?? 'error';
   // A failing readiness probe (terminus) is a 503 like a database outage: say when to look again.

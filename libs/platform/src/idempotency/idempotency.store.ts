@@ -21,6 +21,9 @@ export type ClaimOutcome =
   | { readonly kind: 'key-reused-with-other-request' }
   | { readonly kind: 'in-flight' };
 
+/** The request hash of a key whose resource was erased (not a SHA-256 in hex, so it matches no request). */
+const FORGOTTEN_HASH = 'erased';
+
 /** How long a claim protects a request that is still running; a crashed request's key frees itself after this. */
 const IN_FLIGHT_LOCK_MS = 60_000;
 
@@ -75,6 +78,10 @@ export class IdempotencyStore {
           row.claim_token,
         ]);
         continue;
+      }
+      // A forgotten key no longer knows its request: whatever is replayed with it, the answer is that it is gone.
+      if (row.request_hash === FORGOTTEN_HASH && row.state === 'completed') {
+        return { kind: 'replay', response: { status: 410, headers: {}, body: null } };
       }
       if (row.request_hash !== requestHash) return { kind: 'key-reused-with-other-request' };
       if (row.state === 'completed') {
@@ -131,13 +138,15 @@ export class IdempotencyStore {
 
   /**
    * Replaces stored responses about a resource whose personal data was erased: a replay then says the resource is
-   * gone instead of handing the erased data back. Runs in the caller's unit of work.
+   * gone instead of handing the erased data back. The request hash goes too: it is a digest of the body that held
+   * the data, and with few unknowns (a CPF has 11 digits) a digest can be reversed by trying. Runs in the caller's
+   * unit of work.
    */
   async forgetResource(resourceId: string): Promise<void> {
     await this.unitOfWork.manager
       .createQueryBuilder()
       .update('idempotency_keys')
-      .set({ response_status: 410, response_headers: '{}', response_body: 'null' })
+      .set({ response_status: 410, response_headers: '{}', response_body: 'null', request_hash: FORGOTTEN_HASH })
       .where('resource_id = :resourceId', { resourceId })
       .execute();
   }

@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Controller, Header, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { type CustomerRepresentation, CustomerCommandType } from '@customerflow/contracts';
 import { DeactivateCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
+import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
 import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
@@ -18,6 +19,8 @@ export class DeactivateCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @PausableWrite()
+  @RequiresScope(Scope.customersWrite)
+  @Header('Cache-Control', 'no-store') // personal data: no shared or browser cache keeps a copy
   @Post(':id/deactivate')
   @ApiOperation({
     operationId: 'deactivateCustomer',

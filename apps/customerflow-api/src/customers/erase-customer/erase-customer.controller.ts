@@ -5,6 +5,7 @@ import { ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/
 import { CustomerCommandType } from '@customerflow/contracts';
 import { EraseCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
+import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses } from '../../api-responses.decorators';
 import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
@@ -16,6 +17,7 @@ export class EraseCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @PausableWrite()
+  @RequiresScope(Scope.customersErase)
   @Delete(':id')
   @ApiOperation({
     operationId: 'eraseCustomer',

@@ -1,9 +1,10 @@
-import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type CustomerView, GetCustomerQuery } from '@customerflow/customers';
 import { parseEntityTags } from '@customerflow/platform';
+import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
 import { CUSTOMERS_PATH, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
@@ -13,6 +14,8 @@ import { CustomerResponse } from '../customer.response';
 export class GetCustomerController {
   constructor(private readonly queryBus: QueryBus) {}
 
+  @RequiresScope(Scope.customersRead)
+  @Header('Cache-Control', 'no-store') // personal data: no shared or browser cache keeps a copy
   @Get(':id')
   @ApiOperation({
     operationId: 'getCustomer',

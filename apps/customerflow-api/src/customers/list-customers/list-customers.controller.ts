@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -12,6 +12,7 @@ import {
   ListCustomersQuery,
 } from '@customerflow/customers';
 import { ProblemException } from '@customerflow/platform';
+import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses } from '../../api-responses.decorators';
 import { CUSTOMERS_PATH } from '../customer-http';
 import { ListCustomersQueryParams } from './list-customers.query-params';
@@ -22,6 +23,8 @@ import { CustomerPageResponse } from './list-customers.response';
 export class ListCustomersController {
   constructor(private readonly queryBus: QueryBus) {}
 
+  @RequiresScope(Scope.customersRead)
+  @Header('Cache-Control', 'no-store') // personal data: no shared or browser cache keeps a copy
   @Get()
   @ApiOperation({
     operationId: 'listCustomers',

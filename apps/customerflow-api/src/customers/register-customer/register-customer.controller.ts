@@ -1,4 +1,4 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, Header, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { type CustomerRepresentation, CustomerCommandType } from '@customerflow/contracts';
 import { RegisterCustomerCommand } from '@customerflow/customers';
 import { Idempotent } from '@customerflow/platform';
+import { RequiresScope, Scope } from '../../access.decorators';
 import {
   ApiProblemResponses,
   ApiResponseHeaders,
@@ -25,6 +26,8 @@ export class RegisterCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @PausableWrite()
+  @RequiresScope(Scope.customersWrite)
+  @Header('Cache-Control', 'no-store') // personal data: no shared or browser cache keeps a copy
   @Post()
   @ApiOperation({
     operationId: 'registerCustomer',

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Param, Patch, Res } from '@nestjs/common';
+import { Body, Controller, Header, Headers, Param, Patch, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { type CustomerRepresentation, CustomerCommandType } from '@customerflow/contracts';
 import { UpdateCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
+import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
 import { subjectOf, validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
@@ -20,6 +21,8 @@ export class UpdateCustomerController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @PausableWrite()
+  @RequiresScope(Scope.customersWrite)
+  @Header('Cache-Control', 'no-store') // personal data: no shared or browser cache keeps a copy
   @Patch(':id')
   @ApiOperation({
     operationId: 'updateCustomer',

@@ -2,6 +2,7 @@ import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
 import { OutboxLeaseIndex1764600000000 } from './1764600000000-outbox-lease-index';
 import { CustomerListIndexes1764650000000 } from './1764650000000-customer-list-indexes';
 import { InboxMessages1764713000000 } from './1764713000000-inbox-messages';
+import { OutboxScrubbedPayload1764720000000 } from './1764720000000-outbox-scrubbed-payload';
 
 /** Every migration, listed by class (no globs), shared by the app's data source and `ormconfig.ts`. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   OutboxLeaseIndex1764600000000,
   CustomerListIndexes1764650000000,
   InboxMessages1764713000000,
+  OutboxScrubbedPayload1764720000000,
 ];

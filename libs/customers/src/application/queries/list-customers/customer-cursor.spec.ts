@@ -51,6 +51,8 @@ describe('customer cursor', () => {
     ['an id with SQL in it', base64url(JSON.stringify({ ...valid, i: '1 OR 1=1' }))],
     ['id zero', base64url(JSON.stringify({ ...valid, i: '0' }))],
     ['an id of 20 digits', base64url(JSON.stringify({ ...valid, i: '12345678901234567890' }))],
+    ['an id one above 2^63-1', base64url(JSON.stringify({ ...valid, i: '9223372036854775808' }))],
+    ['an id of 19 nines', base64url(JSON.stringify({ ...valid, i: '9999999999999999999' }))],
     ['a date that does not exist', base64url(JSON.stringify({ ...valid, k: '2026-02-30T12:00:00.000Z' }))],
     ['a date without milliseconds', base64url(JSON.stringify({ ...valid, k: '2026-01-31T12:00:00Z' }))],
     ['a date that is not a string', base64url(JSON.stringify({ ...valid, k: 1769860800000 }))],
@@ -59,6 +61,11 @@ describe('customer cursor', () => {
     ['over 1024 characters', 'A'.repeat(1025)],
   ])('rejects a cursor with %s as malformed', (_label, text, sort = '-createdAt') => {
     expect(reasonOf(() => decodeCustomerCursor(text, sort))).toBe('malformed');
+  });
+
+  it('accepts the largest id the databases store, 2^63-1', () => {
+    const text = base64url(JSON.stringify({ ...valid, i: '9223372036854775807' }));
+    expect(decodeCustomerCursor(text, '-createdAt').id).toBe('9223372036854775807');
   });
 
   it('rejects a cursor that was cut short or had a character changed', () => {

@@ -7,6 +7,8 @@
  * read anyway. What matters is that nothing unexpected gets through, so every field is checked when it comes back and
  * a tampered, truncated or foreign cursor is rejected with a reason (a 400), never a 500.
  */
+import { isCustomerId } from '../../../domain';
+
 export const CUSTOMER_SORTS = ['createdAt', '-createdAt', 'name', '-name'] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
 
@@ -29,7 +31,6 @@ export class InvalidCustomerCursor extends Error {
 
 const FORMAT_VERSION = 1;
 const MAX_CURSOR_LENGTH = 1024; // a 200-character name in UTF-8, JSON-escaped and base64url-encoded fits well within
-const ID_PATTERN = /^[1-9]\d{0,18}$/;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MAX_NAME_LENGTH = 200;
 
@@ -44,7 +45,7 @@ export function encodeCustomerCursor(cursor: CustomerCursor): string {
 export function decodeCustomerCursor(text: string, sort: CustomerSort): CustomerCursor {
   const payload = parsePayload(text);
   const { v, s, k, i } = payload;
-  if (v !== FORMAT_VERSION || !isSort(s) || typeof k !== 'string' || typeof i !== 'string' || !ID_PATTERN.test(i)) {
+  if (v !== FORMAT_VERSION || !isSort(s) || typeof k !== 'string' || typeof i !== 'string' || !isCustomerId(i)) {
     throw malformed();
   }
   if (!validSortKey(s, k)) throw malformed();
