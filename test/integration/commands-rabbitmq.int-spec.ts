@@ -406,6 +406,70 @@ describe('commands over RabbitMQ: failures', () => {
     }
   });
 
+  it('on SIGTERM stops taking commands first and finishes the ones in flight: none is redelivered, none lost', async () => {
+    const env = {
+      DATABASE_URL,
+      AMQP_URL,
+      AMQP_COMMANDS_QUEUE: queue,
+      OUTBOX_RELAY: 'off',
+      AMQP_EXCHANGE: uniqueName('customerflow.events.it'),
+    };
+    const first = await startService('api', env);
+    await eventually(
+      () =>
+        sender.messageCount(queue).then(
+          () => true,
+          () => false,
+        ),
+      (declared) => declared,
+    );
+    const commands = Array.from({ length: 400 }, () =>
+      aCommand(CustomerCommandType.register, { data: aRegistration() }),
+    );
+    await Promise.all(commands.map((command) => sender.send(command)));
+    const applied = () => db.query('SELECT COUNT(*) AS n FROM inbox_messages WHERE consumer = ?', [queue]);
+    await eventually(applied, ([row]: Array<{ n: number }>) => Number(row.n) >= 40);
+    first.child.kill('SIGTERM');
+    await first.exited;
+    // Nest re-raises the signal after a graceful close; a SIGKILL would mean it hung.
+    expect(first.child.signalCode ?? first.child.exitCode).not.toBe('SIGKILL');
+    const [{ n: appliedByFirst }] = await applied();
+    expect(Number(appliedByFirst)).toBeLessThan(commands.length);
+    // Whatever the first process took, it finished and acked; the rest waits in the queue, untouched.
+    // (The broker's count of a quorum queue settles a moment after the connection closed.)
+    const left = commands.length - Number(appliedByFirst);
+    expect(
+      await eventually(
+        () => sender.messageCount(queue),
+        (n) => n === left,
+        5000,
+      ),
+    ).toBe(left);
+
+    const second = await startService('api', env);
+    try {
+      expect(
+        await eventually(
+          () => sender.messageCount(queue),
+          (n) => n === 0,
+        ),
+      ).toBe(0);
+      const [{ n: total }] = await eventually(
+        applied,
+        ([row]: Array<{ n: number }>) => Number(row.n) >= commands.length,
+      );
+      expect(Number(total)).toBe(commands.length);
+      expect(await metric(second.url, 'customerflow_commands_duplicate')).toBe(0);
+      const [{ customers }] = await db.query(
+        `SELECT COUNT(*) AS customers FROM customers WHERE email IN (${commands.map(() => '?').join(', ')})`,
+        commands.map((c) => (c.data as { email: string }).email),
+      );
+      expect(Number(customers)).toBe(commands.length);
+    } finally {
+      await second.kill('SIGTERM');
+    }
+  });
+
   it('dead-letters a transient failure after AMQP_COMMANDS_MAX_ATTEMPTS', async () => {
     const database = await databaseBehindProxy();
     const t = await startTestApp({

@@ -108,9 +108,12 @@ export class AmqpCommandServer extends Server implements CustomTransportStrategy
 
   async close(): Promise<void> {
     await this.stopConsuming();
-    const connection = this.connection;
+    const { connection, channel } = this;
     this.connection = null;
     this.channel = null;
+    // The channel first: its close-ok comes after the broker has read the acks before it, whereas a connection
+    // close may overtake acks still queued on the channel, and those commands would be redelivered.
+    await channel?.close().catch(() => undefined);
     await connection?.close().catch(() => undefined);
   }
 
