@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { migrations } from './migrations';
+import { markedMysqlDriver } from './writer-session';
 
 export interface DataSourceTuning {
   /** Entities the write side maps; the read side needs none. */
@@ -38,6 +39,7 @@ export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuni
   return {
     ...common,
     type: 'mysql',
+    driver: markedMysqlDriver,
     url: config.url,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',

@@ -17,7 +17,7 @@ import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseResilience } from './database-resilience';
 import { HiloIdGenerator } from './ids/hilo-id-generator';
-import { AutoIncrementIdGenerator, IdGenerator } from './ids/id-generator';
+import { IdGenerator, PerTableIdGenerator } from './ids/id-generator';
 import { ReadDatabase } from './read-database';
 import { UnitOfWork } from './unit-of-work';
 
@@ -93,9 +93,10 @@ export class DatabaseModule {
           provide: IdGenerator,
           inject: [AppConfig, getDataSourceToken(), UnitOfWork],
           useFactory: (config: AppConfig, primary: DataSource, unitOfWork: UnitOfWork) =>
-            config.idStrategy === 'hilo'
-              ? new HiloIdGenerator(primary, unitOfWork, config.hiloBlockSize)
-              : new AutoIncrementIdGenerator(),
+            new PerTableIdGenerator(
+              { strategy: config.idStrategy, blockSize: config.hiloBlockSize },
+              new HiloIdGenerator(primary, unitOfWork, config.hiloBlockSize),
+            ),
         },
         {
           provide: ReadDataSourceCloser,

@@ -90,7 +90,7 @@ describe('parseSchemaMap', () => {
     expect(map.addresses?.columns.complement).toEqual({ kind: 'absent' });
   });
 
-  it('reads an ids entry on either table', () => {
+  it('reads an ids entry on either table (hilo only on the customer table)', () => {
     const json = exampleMap();
     json.customers.ids = { strategy: 'hilo', blockSize: 1000 };
     json.addresses.ids = { strategy: 'autoincrement' };
@@ -164,6 +164,11 @@ describe('parseSchemaMap', () => {
       'a block size without hilo',
       (j) => (j.addresses.ids = { strategy: 'autoincrement', blockSize: 10 }),
       'addresses.ids.blockSize is only meaningful with "strategy": "hilo"',
+    ],
+    [
+      'hilo ids for addresses',
+      (j) => (j.addresses.ids = { strategy: 'hilo', blockSize: 10 }),
+      'addresses.ids.strategy must be "autoincrement": address ids are never exposed',
     ],
     [
       'a block size that is not a whole number',

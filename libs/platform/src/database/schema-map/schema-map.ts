@@ -240,7 +240,7 @@ function addressTable(raw: unknown, path: string): AddressTableMap {
     table: identifier(required(entry, 'table', path), `${path}.table`),
     id: identifier(required(entry, 'id', path), `${path}.id`),
     customerId: identifier(required(entry, 'customerId', path), `${path}.customerId`),
-    ids: tableIds(entry.ids, `${path}.ids`),
+    ids: addressIds(entry.ids, `${path}.ids`),
     columns,
   };
 }
@@ -269,6 +269,21 @@ function addressField(columns: Record<string, unknown>, field: AddressField, pat
     return { kind: 'constant', value };
   }
   return { kind: 'column', column: identifier(raw, path) };
+}
+
+/**
+ * Address rows keep AUTO_INCREMENT: their ids are never exposed, and a change reads the address rows before it would
+ * need new ids, so a hilo reservation (which waits for every transaction that touched the table) would wait for it.
+ */
+function addressIds(raw: unknown, path: string): TableIds | null {
+  const ids = tableIds(raw, path);
+  if (ids?.strategy === 'hilo') {
+    throw new SchemaMapError(
+      `${path}.strategy`,
+      'must be "autoincrement": address ids are never exposed, so only the customer table leaves AUTO_INCREMENT',
+    );
+  }
+  return ids;
 }
 
 function tableIds(raw: unknown, path: string): TableIds | null {
