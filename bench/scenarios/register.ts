@@ -42,15 +42,20 @@ export interface RoundTrips {
   readonly registrations: number;
 }
 
+/** The service with hilo ids: blocks of 1000, each reserved by moving the counter (see "Leaving AUTO_INCREMENT"). */
+const HILO: NodeJS.ProcessEnv = { ID_STRATEGY: 'hilo', HILO_BLOCK_SIZE: '1000' };
+
 async function runSide(
   ctx: BenchContext,
   side: Side,
   profileFile?: string,
   auth: 'on' | 'off' = 'on',
+  serviceOverrides: NodeJS.ProcessEnv = {},
 ): Promise<MeasuredLoad & { roundTrips?: RoundTrips }> {
   await emptyTables(ctx.db);
   await ctx.broker.purge();
-  const label = `register · ${SIDE_LABEL[side]}${auth === 'off' ? ' (auth off)' : ''}${profileFile ? ' (profiled)' : ''}`;
+  const variant = serviceOverrides.ID_STRATEGY === 'hilo' ? ', hilo ids' : '';
+  const label = `register · ${SIDE_LABEL[side]}${variant}${auth === 'off' ? ' (auth off)' : ''}${profileFile ? ' (profiled)' : ''}`;
   const counted = !profileFile && auth === 'on';
   return withHttpSide(
     ctx,
@@ -68,6 +73,7 @@ async function runSide(
     Boolean(profileFile),
     counted,
     auth,
+    serviceOverrides,
   );
 }
 
@@ -98,6 +104,8 @@ export async function registerScenario(ctx: BenchContext) {
   const service = await runSide(ctx, 'service');
   const raw = await runSide(ctx, 'raw');
   const authOff = await runSide(ctx, 'service', undefined, 'off');
+  // The same load once more with hilo ids, so the allocator's cost is read against AUTO_INCREMENT of this run.
+  const hilo = await runSide(ctx, 'service', undefined, 'on', HILO);
   const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
   const profiledSides: Side[] =
     ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
@@ -133,6 +141,16 @@ export async function registerScenario(ctx: BenchContext) {
       durationS: ctx.config.durationS,
       roundTrips: service.roundTrips ?? null,
       rawRoundTrips: raw.roundTrips ?? null,
+      hilo: {
+        rps: hilo.rps,
+        p50Ms: hilo.p50Ms,
+        p99Ms: hilo.p99Ms,
+        errors: hilo.errors,
+        cpuMsPerRequest: hilo.cpuMsPerRequest,
+        blockSize: Number(HILO.HILO_BLOCK_SIZE),
+        toAutoIncrement: ratio(hilo.rps, service.rps),
+        roundTrips: hilo.roundTrips ?? null,
+      },
     },
     memory: {
       peakRssMb: service.peakRssMb,

@@ -40,6 +40,8 @@ export async function withHttpSide<T>(
   profiled = false,
   countRoundTrips = false,
   auth: 'on' | 'off' = 'on',
+  /** Added to the service's environment, e.g. ID_STRATEGY=hilo. */
+  serviceOverrides: NodeJS.ProcessEnv = {},
 ): Promise<T> {
   const { config } = ctx;
   const hooks = [...(profiled ? ['profile-hook'] : []), ...(countRoundTrips ? ['round-trip-hook'] : [])];
@@ -53,7 +55,7 @@ export async function withHttpSide<T>(
           config,
           `${label}-service`,
           serviceApiEntry(config),
-          serviceEnv(config, config.port, 'inprocess', auth),
+          { ...serviceEnv(config, config.port, 'inprocess', auth), ...serviceOverrides },
           options,
         )
       : startNode(

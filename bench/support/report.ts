@@ -32,7 +32,21 @@ export interface Results {
   date: string;
   settings: Record<string, unknown>;
   scenarios: {
-    register?: HttpFigures & { roundTrips?: RoundTripFigures | null; rawRoundTrips?: RoundTripFigures | null };
+    register?: HttpFigures & {
+      roundTrips?: RoundTripFigures | null;
+      rawRoundTrips?: RoundTripFigures | null;
+      /** The service again with ID_STRATEGY=hilo, same run. */
+      hilo?: {
+        rps: Num;
+        p50Ms: Num;
+        p99Ms: Num;
+        errors: Num;
+        cpuMsPerRequest: Num;
+        blockSize: number;
+        toAutoIncrement: Num;
+        roundTrips: RoundTripFigures | null;
+      };
+    };
     getById?: HttpFigures;
     list?: HttpFigures & { serviceEndpoint: string };
     outboxDrain?: {
@@ -146,6 +160,17 @@ export function renderTable(results: Results): string {
         : `${f(c.commandsPerSec)} commands/s (backlog of ${c.commands}, prefetch ${c.prefetch})`,
       `POST in this run: ${f(c.postsPerSec)} req/s`,
       c.commandsPerSec === null || !c.postsPerSec ? '–' : `${pct(c.commandsPerSec / c.postsPerSec)} of POST`,
+      '–',
+      '–',
+    ]);
+  }
+  if (s.register?.hilo) {
+    const h = s.register.hilo;
+    rows.push([
+      `register with hilo ids (blocks of ${h.blockSize}), same run`,
+      `${f(h.rps)} req/s, p50 ${f(h.p50Ms)} ms, p99 ${f(h.p99Ms)} ms, ${f(h.errors)} errors, ${f(h.roundTrips?.perRegistration, 2)} round trips/registration`,
+      `autoincrement: ${f(s.register.rps)} req/s`,
+      `${pct(h.toAutoIncrement)} of autoincrement`,
       '–',
       '–',
     ]);

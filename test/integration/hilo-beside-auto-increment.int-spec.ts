@@ -3,6 +3,7 @@
  * legacy insert that lands inside a block while it is being reserved is skipped, a reserved block pushes the
  * counter past it, and a process that dies holding a block leaves a gap, never a block handed out twice.
  */
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, HiloIdGenerator, parseDatabaseUrl } from '../../libs/platform/src';
 
@@ -13,6 +14,7 @@ describe('hilo beside AUTO_INCREMENT (MariaDB)', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
+    Logger.overrideLogger(['error', 'warn']);
     dataSource = new DataSource(
       dataSourceOptions(parseDatabaseUrl('DATABASE_URL', process.env.DATABASE_URL!), { poolSize: 6 }),
     );

@@ -3,6 +3,7 @@
  * small data source, `--name value` arguments, and one way of ending with a message instead of a stack trace.
  */
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig, dataSourceOptions } from '@customerflow/platform';
 
@@ -21,6 +22,7 @@ export function fail(message: string): never {
 export class CommandFailed extends Error {}
 
 export async function runCommand(work: (config: AppConfig, dataSource: DataSource) => Promise<void>): Promise<void> {
+  Logger.overrideLogger(['error', 'warn']); // the command prints its own report
   const config = AppConfig.fromEnvOrExit();
   const dataSource = new DataSource(dataSourceOptions(config.database, { poolSize: 2 }));
   try {
