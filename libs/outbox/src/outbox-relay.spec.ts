@@ -159,6 +159,49 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
     expect(delivered.map((e) => e.messageId)).toEqual([...ids, ...more]);
   });
 
+  it('runs at once on a wake-up when idle, and coalesces the wake-ups that follow a busy run into one batch', async () => {
+    let claims = 0;
+    let pending = 0;
+    const inner = await createOutboxClaim(dataSource, { mode: 'auto', leaseMs: 30_000 });
+    const counted = {
+      mode: inner.mode,
+      claim: (limit: number, now: Date) => {
+        claims++;
+        pending++;
+        return inner.claim(limit, now).finally(() => pending--);
+      },
+    };
+    const coalesceMs = 2000; // long, so that the test does not depend on how fast the machine is
+    await relay.stop();
+    relay = new OutboxRelay(counted, transport, { batchSize: 10, pollMs: 60_000, maxAttempts: 3, coalesceMs });
+    const signal = new OutboxSignal();
+    relay.start(signal);
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await until(() => claims > 0 && pending === 0); // the run at start found nothing, and is over
+
+    const first = await insert(dataSource, [{ customerId: '1', version: 1 }]);
+    const before = claims;
+    signal.wake();
+    expect(claims).toBe(before + 1); // idle: the claim ran in the same tick as the wake-up
+    await until(() => relay.counters.batches === 1 && pending === 0); // published, marked, and the run is over
+    expect(delivered).toHaveLength(1);
+
+    // Right after a run that published: five commits, five wake-ups, one run and one batch.
+    const claimsAfterFirst = claims;
+    const batchesAfterFirst = relay.counters.batches;
+    const rest: string[] = [];
+    for (let version = 2; version <= 6; version++) {
+      rest.push(...(await insert(dataSource, [{ customerId: '1', version }])));
+      signal.wake();
+      expect(claims).toBe(claimsAfterFirst); // deferred, not run
+    }
+    await until(() => delivered.length === 6);
+    expect(relay.counters.batches - batchesAfterFirst).toBe(1);
+    expect(delivered.map((e) => e.messageId)).toEqual([...first, ...rest]);
+  });
+
   it('dead-letters a row after the last attempt, holding its customer back until then', async () => {
     const [broken, next] = await insert(dataSource, [
       { customerId: '1', version: 1, type: 'not a customerflow type' },

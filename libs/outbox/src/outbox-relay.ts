@@ -7,6 +7,12 @@
  * during a run asks for exactly one more run after it. A run claims batches of OUTBOX_BATCH_SIZE until nothing is
  * due.
  *
+ * Wake-ups are coalesced under load only. A wake-up that finds the relay idle for longer than `coalesceMs` runs it
+ * at once (a lone commit reaches the broker within milliseconds). One that comes within `coalesceMs` of the end
+ * of a run that published something means commits are streaming in about as fast as the relay drains them: the
+ * run then starts `coalesceMs` later, so that one claim, one publish round and one mark carry the rows of many
+ * commits instead of one each. The delay is bounded by `coalesceMs` and never applies to an idle relay.
+ *
  * A batch: claim rows (see claim/outbox-claim.ts), hold back rows whose aggregate has an earlier row owed elsewhere
  * (claim/per-aggregate-order.ts), publish the rest — one aggregate's rows one after the other, each waiting for the
  * broker's ack, different aggregates concurrently on the confirm channel — then record the outcome and release.
@@ -43,7 +49,12 @@ export interface OutboxRelayOptions {
   readonly unavailableBackoff?: BackoffPolicy;
   /** How long `stop()` lets the batch in flight finish before abandoning it. */
   readonly stopGraceMs?: number;
+  /** The bounded delay of a wake-up that comes right after a run, under load (see the header); 0 turns it off. */
+  readonly coalesceMs?: number;
 }
+
+/** A few milliseconds: at hundreds of commits per second, a batch gathers several of them. */
+const DEFAULT_COALESCE_MS = 3;
 
 export interface BatchReport {
   readonly claimed: number;
@@ -78,6 +89,9 @@ export class OutboxRelay {
   private paused = false;
   private unavailableInARow = 0;
   private stopWaking: (() => void) | undefined;
+  private coalesceTimer: NodeJS.Timeout | undefined;
+  /** When the last run that published something ended (ms since the epoch); 0 before any. */
+  private lastBusyRunEnded = 0;
   readonly counters: RelayCounters = { published: 0, failed: 0, deadLettered: 0, batches: 0 };
 
   constructor(
@@ -97,10 +111,21 @@ export class OutboxRelay {
   start(signal?: OutboxSignal): void {
     if (this.started) return;
     this.started = true;
-    this.stopWaking = signal?.onWake(() => this.trigger());
+    this.stopWaking = signal?.onWake(() => this.wake());
     this.pollTimer = setInterval(() => this.trigger(), this.options.pollMs);
     this.pollTimer.unref();
     this.trigger();
+  }
+
+  /** A commit in this process wrote outbox rows: run now, or a few milliseconds later under load. */
+  wake(): void {
+    if (this.coalesceTimer) return; // a run is already due
+    const coalesceMs = this.options.coalesceMs ?? DEFAULT_COALESCE_MS;
+    if (this.running || coalesceMs === 0 || Date.now() - this.lastBusyRunEnded > coalesceMs) return this.trigger();
+    this.coalesceTimer = setTimeout(() => {
+      this.coalesceTimer = undefined;
+      this.trigger();
+    }, coalesceMs);
   }
 
   /** Asks for a run. During a run it asks for exactly one more; while paused, the resume does it. */
@@ -111,10 +136,16 @@ export class OutboxRelay {
       return;
     }
     this.runAgain = false;
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      if (this.runAgain) this.trigger();
-    });
+    this.running = this.drain()
+      .catch((error: unknown) => {
+        this.pause(error);
+        return 0;
+      })
+      .then((published) => {
+        if (published > 0) this.lastBusyRunEnded = Date.now();
+        this.running = null;
+        if (this.runAgain) this.trigger();
+      });
   }
 
   /** Stops taking new batches, lets the one in flight finish (or abandons it after the grace period). */
@@ -122,6 +153,7 @@ export class OutboxRelay {
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.resumeTimer);
+    clearTimeout(this.coalesceTimer);
     this.stopWaking?.();
     const inFlight = this.running;
     if (!inFlight) return;
@@ -156,29 +188,33 @@ export class OutboxRelay {
     return report;
   }
 
-  private async drain(): Promise<void> {
+  /** Claims batches until nothing is due; resolves (never rejects) with the number of rows it published. */
+  private async drain(): Promise<number> {
     let stalled = 0;
+    let published = 0;
     while (!this.stopping) {
       let report: BatchReport;
       try {
         report = await this.relayBatch();
       } catch (error) {
         this.pause(error);
-        return;
+        return published;
       }
+      published += report.published;
       if (report.unavailable) {
         this.pause(report.unavailable);
-        return;
+        return published;
       }
       this.unavailableInARow = 0;
-      if (report.claimed === 0) return;
-      if (report.deferred === 0 && report.claimed < this.options.batchSize) return;
+      if (report.claimed === 0) return published;
+      if (report.deferred === 0 && report.claimed < this.options.batchSize) return published;
       // Rows held back wait for another relay's batch (milliseconds) or for a backoff (seconds): retry a few
       // times quickly, then leave them to the poll rather than spin.
       stalled = report.published + report.failed > 0 ? 0 : stalled + 1;
-      if (stalled > MAX_STALLED_BATCHES) return;
+      if (stalled > MAX_STALLED_BATCHES) return published;
       if (stalled > 0) await sleep(STALLED_PAUSE_MS * stalled);
     }
+    return published;
   }
 
   private async publishAll(

@@ -38,7 +38,7 @@ export class LeaseClaim implements OutboxClaim {
   private claims = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly owner: string,
     private readonly leaseMs: number,
   ) {
@@ -53,28 +53,25 @@ export class LeaseClaim implements OutboxClaim {
     const token = `${this.owner}/${++this.claims}`;
     const due = `${UNSETTLED} AND available_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`;
     const parameters = [token, toDb(new Date(now.getTime() + this.leaseMs)), toDb(now), toDb(now), limit];
-    const rows = await this.withConnection(async (execute) => {
-      if (this.sqlite) {
-        await execute(
-          `UPDATE outbox_messages SET lease_owner = ?, lease_until = ?
-            WHERE position IN (SELECT position FROM outbox_messages WHERE ${due} ORDER BY position LIMIT ?)`,
-          parameters,
-        );
-      } else {
-        // READ COMMITTED for this one statement: no gap locks, so writers appending rows never wait on the claim.
-        await onLockConflict.execute(async () => {
-          await execute('SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
-          await execute(
-            `UPDATE outbox_messages FORCE INDEX (ix_outbox_pending) SET lease_owner = ?, lease_until = ?
-              WHERE ${due} ORDER BY position LIMIT ?`,
-            parameters,
-          );
-        });
-      }
-      return (await execute(`SELECT ${MESSAGE_COLUMNS} FROM outbox_messages WHERE lease_owner = ? ORDER BY position`, [
-        token,
-      ])) as OutboxMessageRow[];
-    });
+    if (this.sqlite) {
+      await this.execute(
+        `UPDATE outbox_messages SET lease_owner = ?, lease_until = ?
+          WHERE position IN (SELECT position FROM outbox_messages WHERE ${due} ORDER BY position LIMIT ?)`,
+        parameters,
+      );
+    } else {
+      // At READ COMMITTED (every pooled connection is, see the platform's data-source options): no gap locks, so
+      // writers appending rows never wait on the claim.
+      await this.execute(
+        `UPDATE outbox_messages FORCE INDEX (ix_outbox_pending) SET lease_owner = ?, lease_until = ?
+          WHERE ${due} ORDER BY position LIMIT ?`,
+        parameters,
+      );
+    }
+    const rows = (await this.execute(
+      `SELECT ${MESSAGE_COLUMNS} FROM outbox_messages WHERE lease_owner = ? ORDER BY position`,
+      [token],
+    )) as OutboxMessageRow[];
     if (rows.length === 0) return null;
     try {
       const gated = await gateByAggregateOrder(
@@ -87,18 +84,6 @@ export class LeaseClaim implements OutboxClaim {
     } catch (error) {
       await releaseLease(this.execute, token).catch(() => undefined); // or it waits for the lease to expire
       throw error;
-    }
-  }
-
-  /** MySQL: one pooled connection for the isolation setting and the statements it applies to. */
-  private async withConnection<T>(work: (execute: Execute) => Promise<T>): Promise<T> {
-    if (this.sqlite) return work(this.execute);
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      return await work((sql, parameters) => runner.query(sql, parameters));
-    } finally {
-      await runner.release();
     }
   }
 }

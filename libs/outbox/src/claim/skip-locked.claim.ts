@@ -31,7 +31,7 @@ export class SkipLockedClaim implements OutboxClaim {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
-      await runner.startTransaction('READ COMMITTED');
+      await runner.startTransaction(); // READ COMMITTED: the session's level, see the header
       // FORCE INDEX: on a small or freshly drained table the optimizer may scan the primary key instead, wading
       // through every published row still waiting for purge.
       const rows = (await runner.query(

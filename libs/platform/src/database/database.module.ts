@@ -1,14 +1,11 @@
 /**
  * Wires the databases: the primary (TypeORM, for the write side and its unit of work), the read connection for
- * queries, the id generator, the idempotency store, the in-transaction event bus, and the CLS-backed transaction host that carries a unit of work's EntityManager
- * through async calls without passing it around.
+ * queries, the id generator, the idempotency store, the in-transaction event bus and the unit of work (which carries
+ * its EntityManager through async calls without passing it around).
  */
 import { type DynamicModule, Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DiscoveryModule } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { ClsModule } from 'nestjs-cls';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { InTransactionEventBus } from '../events/in-transaction-event-bus';
@@ -54,18 +51,6 @@ export class DatabaseModule {
             migrationsRun: config.database.kind === 'sqlite',
             retryAttempts: 0,
           }),
-        }),
-        ClsModule.forRoot({
-          global: true,
-          // No per-request middleware: UnitOfWork opens a CLS context itself when a command needs one, so reads
-          // (most requests) pay nothing for it.
-          middleware: { mount: false },
-          plugins: [
-            new ClsPluginTransactional({
-              imports: [TypeOrmModule],
-              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
-            }),
-          ],
         }),
       ],
       providers: [
