@@ -52,14 +52,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // Clean before the app starts: an in-process relay would otherwise publish rows other tests left behind.
   if (isIntegration) await withDataSource(config, cleanDatabase);
   const app = await createApp(config);
-  const routes: string[] = [];
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', ({ method, url }) => {
-      for (const m of [method].flat()) if (m !== 'HEAD') routes.push(`${m} ${url}`);
-    });
   await app.listen(0, '127.0.0.1');
+  const routes = servedRoutes(app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false }));
   const dataSource = app.get(DataSource);
   const url = await app.getUrl();
   const token = config.auth.enabled ? await mintToken({ expiresIn: 24 * 3600 }) : null;
@@ -86,4 +80,21 @@ async function withDataSource(config: AppConfig, work: (dataSource: DataSource) 
   } finally {
     await dataSource.destroy();
   }
+}
+
+/**
+ * The routes in Fastify's printed route tree (`├── /v1/customers (GET, HEAD, POST)`, children indented by four
+ * characters per level), as `METHOD /full/:path`. Read once the server is ready, however it was initialised.
+ */
+function servedRoutes(tree: string): string[] {
+  const path: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const node = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([^)]*)\))?$/.exec(line);
+    if (!node) continue;
+    path.length = node[1].length / 4;
+    path.push(node[2]);
+    for (const method of node[3]?.split(', ') ?? []) if (method !== 'HEAD') routes.push(`${method} ${path.join('')}`);
+  }
+  return routes;
 }
