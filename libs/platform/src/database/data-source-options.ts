@@ -4,7 +4,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as mysql2 from 'mysql2';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { migrations } from './migrations';
@@ -40,6 +39,7 @@ export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuni
   return {
     ...common,
     type: 'mysql',
+    // Every pooled session is marked as CustomerFlow's and set to READ COMMITTED once, when opened (writer-session.ts).
     driver: markedMysqlDriver,
     url: config.url,
     timezone: 'Z',
@@ -51,29 +51,5 @@ export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuni
     poolSize: tuning.poolSize ?? 20,
     // trace off: mysql2 would capture a stack trace per query (~0.1 ms per registration) for nicer error stacks.
     extra: { connectTimeout: 5000, enableKeepAlive: true, trace: false },
-    driver: READ_COMMITTED_MYSQL2,
   };
 }
-
-const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
-
-/**
- * mysql2 as TypeORM loads it, except that each pooled connection is set to READ COMMITTED once, when the pool opens
- * it, instead of a `SET TRANSACTION` round trip before every transaction. Every transaction of the service wants
- * READ COMMITTED: no gap locks, so inserts never wait on a range another transaction read (the outbox claim, the
- * hilo block, the unique-email check). The statement is queued on the connection before the borrower's first one;
- * a connection on which it fails is destroyed, so none is ever used at another level.
- */
-const READ_COMMITTED_MYSQL2 = Object.create(mysql2, {
-  createPool: {
-    value: (options: mysql2.PoolOptions) => {
-      const pool = mysql2.createPool(options);
-      pool.on('connection', (connection) => {
-        connection.query(READ_COMMITTED, (error) => {
-          if (error) connection.destroy();
-        });
-      });
-      return pool;
-    },
-  },
-}) as typeof mysql2;

@@ -9,7 +9,7 @@
  * job; this is the only one a request opens, and only when it writes.)
  *
  * On MySQL every pooled connection is at READ COMMITTED already (set once when the pool opens it, see
- * data-source-options.ts), so a unit of work costs no `SET TRANSACTION` round trip.
+ * writer-session.ts), so a unit of work costs no `SET TRANSACTION` round trip.
  *
  * SQLite (the embedded default) has one connection that TypeORM shares between all callers, and it turns a second
  * concurrent transaction into a savepoint of the first. Units of work are therefore serialised there: every write
