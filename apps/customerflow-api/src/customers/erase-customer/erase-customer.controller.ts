@@ -9,7 +9,7 @@ import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses } from '../../api-responses.decorators';
 import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
-import { CUSTOMERS_PATH, expectedVersion } from '../customer-http';
+import { CUSTOMERS_PATH, expectedTag } from '../customer-http';
 
 @ApiTags('customers')
 @Controller(CUSTOMERS_PATH)
@@ -36,7 +36,7 @@ export class EraseCustomerController {
     503,
   )
   async erase(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
-    await this.commandBus.execute(new EraseCustomerCommand(id, expectedVersion(ifMatch, false)));
+    await this.commandBus.execute(new EraseCustomerCommand(id, expectedTag(ifMatch, false)));
   }
 
   /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version? }`. */
