@@ -351,7 +351,7 @@ describe('over the legacy clientes/enderecos schema (masked documents, 1/0 statu
       let writing = true;
       const writer = (async () => {
         for (let i = 0; writing; i++) {
-          const id = ids[i % ids.length]!;
+          const id = ids[i % ids.length];
           const phone = `(21) ${String(i).padStart(4, '0')}-0000`;
           await legacy.sql.query('UPDATE clientes SET telefone = ? WHERE id_cliente = ?', [phone, id]);
           lastPhone.set(id, phone);

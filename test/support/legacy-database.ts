@@ -40,7 +40,7 @@ export async function insertRows(
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
     const batch = rows.slice(i, i + 500);
-    const columns = Object.keys(batch[0]!);
+    const columns = Object.keys(batch[0]);
     await sql.query(`INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`, [
       batch.map((row) => columns.map((c) => row[c])),
     ]);

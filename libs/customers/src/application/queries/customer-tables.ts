@@ -4,7 +4,7 @@
  * the SELECT of addresses, and the mapping of rows to views. The write side loads customers through the same SQL,
  * so what GET shows and what a command starts from are the same values, and the same ETag.
  */
-import { type AddressField, fromDb, type SchemaMap, type StatusMap } from '@customerflow/platform';
+import { type AddressField, fromDb, type SchemaMap, type StatusMap, textOf } from '@customerflow/platform';
 import type { CustomerStatus } from '../../domain';
 import { withEntityTag } from '../customer-representation';
 import {
@@ -102,7 +102,7 @@ export class OwnCustomerTables extends CustomerTables {
   }
 
   customerIdOfAddress(row: Record<string, unknown>): string {
-    return String(row.customer_id);
+    return textOf(row.customer_id);
   }
 
   toView(row: Record<string, unknown>, addresses: readonly Record<string, unknown>[]): CustomerView {
@@ -184,7 +184,7 @@ export class MappedCustomerTables extends CustomerTables {
     const status = this.statusOf(row);
     const view = this.toView(row, addresses);
     const erasedAt = row.erased_at == null ? null : fromDb(row.erased_at as string | Date);
-    const digest = String(row.row_digest);
+    const digest = textOf(row.row_digest);
     return { view, status, erasedAt, entityTag: revisionOf(view.version, digest), rowDigest: digest };
   }
 
@@ -207,16 +207,16 @@ export class MappedCustomerTables extends CustomerTables {
   }
 
   customerIdOfAddress(row: Record<string, unknown>): string {
-    return String(row.customer_id);
+    return textOf(row.customer_id);
   }
 
   toView(row: Record<string, unknown>, addresses: readonly Record<string, unknown>[]): CustomerView {
     const status = this.statusOf(row);
     const view: CustomerView = {
-      id: String(row.id),
-      name: row.name == null ? '' : String(row.name),
-      email: row.email == null ? null : String(row.email),
-      phone: row.phone == null || row.phone === '' ? null : String(row.phone),
+      id: textOf(row.id),
+      name: row.name == null ? '' : textOf(row.name),
+      email: row.email == null ? null : textOf(row.email),
+      phone: row.phone == null || row.phone === '' ? null : textOf(row.phone),
       document: documentOf(row.document_number, row.document_type),
       birthDate: dateOnly(row.birth_date),
       status: status === 'erased' ? 'inactive' : status,
@@ -225,7 +225,7 @@ export class MappedCustomerTables extends CustomerTables {
       updatedAt: fromDb(row.updated_at as string | Date).toISOString(),
       version: Number(row.version),
     };
-    return withEntityTag(view, revisionOf(view.version, String(row.row_digest)));
+    return withEntityTag(view, revisionOf(view.version, textOf(row.row_digest)));
   }
 
   /** The state of a row: CustomerFlow's own record where it keeps one, else the legacy value through the map. */
@@ -294,7 +294,7 @@ export class MappedCustomerTables extends CustomerTables {
       if (source?.kind === 'constant') return source.value;
       if (source?.kind === 'absent') return null;
       const raw = source ? row[field] : row[field === 'postalCode' ? 'postal_code' : field];
-      return raw == null ? null : String(raw);
+      return raw == null ? null : textOf(raw);
     };
     return {
       street: value('street') ?? '',
@@ -317,7 +317,7 @@ export function revisionOf(version: number, digest: string): string {
 /** The state a legacy value stands for: active, erased where the map has a value for it, otherwise inactive. */
 export function legacyState(status: StatusMap, value: unknown): CustomerStatus {
   const same = (mapped: string | number | undefined) =>
-    mapped !== undefined && value != null && String(mapped) === String(value);
+    mapped !== undefined && value != null && String(mapped) === textOf(value);
   if (same(status.values.active)) return 'active';
   if (same(status.values.erased)) return 'erased';
   return 'inactive';
@@ -337,7 +337,7 @@ export function maskDocument(digits: string): string {
  */
 function documentOf(number: unknown, type: unknown): CustomerView['document'] {
   if (number == null) return null;
-  const bare = String(number)
+  const bare = textOf(number)
     .trim()
     .replace(/[./\-\s]/g, '')
     .toUpperCase();
@@ -350,11 +350,11 @@ function documentOf(number: unknown, type: unknown): CustomerView['document'] {
 /** DATE (a string, see dateStrings) or DATETIME (a Date) to YYYY-MM-DD; MySQL's zero date means none. */
 function dateOnly(value: unknown): string | null {
   if (value == null) return null;
-  const text = value instanceof Date ? (Number.isNaN(value.getTime()) ? '' : value.toISOString()) : String(value);
+  const text = value instanceof Date ? (Number.isNaN(value.getTime()) ? '' : value.toISOString()) : textOf(value);
   const date = text.slice(0, 10);
   return /^\d{4}-\d{2}-\d{2}$/.test(date) && date !== '0000-00-00' ? date : null;
 }
 
 function sqlLiteral(value: string | number): string {
-  return typeof value === 'number' ? String(value) : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return typeof value === 'number' ? textOf(value) : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }

@@ -4,6 +4,7 @@
  * an emoji into a utf8mb3 column, a name longer than the legacy VARCHAR.
  */
 import type { DataSource } from 'typeorm';
+import { textOf } from '@customerflow/platform';
 import type { Violation } from '../../domain';
 
 export interface ColumnFacts {
@@ -25,10 +26,10 @@ export class LegacyColumns {
     );
     const facts = new Map<string, ColumnFacts>();
     for (const row of rows) {
-      facts.set(key(String(row.t), String(row.c)), {
-        dataType: String(row.type).toLowerCase(),
+      facts.set(key(textOf(row.t), textOf(row.c)), {
+        dataType: textOf(row.type).toLowerCase(),
         maxLength: row.len == null ? null : Number(row.len),
-        charset: row.charset == null ? null : String(row.charset).toLowerCase(),
+        charset: row.charset == null ? null : textOf(row.charset).toLowerCase(),
         nullable: row.nullable === 'YES',
       });
     }

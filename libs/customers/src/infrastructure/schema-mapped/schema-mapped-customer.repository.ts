@@ -11,12 +11,12 @@
  *   wrote, compared the way the column's collation compares (case-insensitively for a `_ci` email column).
  */
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { OutboxWriter } from '@customerflow/outbox';
 import {
   type AddressField,
   IdGenerator,
+  textOf,
   InTransactionEventBus,
   isUniqueViolation,
   type SchemaMap,
@@ -49,6 +49,8 @@ import {
   uniqueClaimSchema,
 } from './schema-mapped.entities';
 
+type Row = Record<string, unknown>;
+
 const ID_PATTERN = /^[1-9]\d{0,18}$/;
 
 type Field = 'name' | 'email' | 'phone' | 'document' | 'birthDate' | 'addresses' | 'status';
@@ -70,7 +72,6 @@ export class SchemaMappedCustomerRepository extends CustomerRepository implement
     private readonly ids: IdGenerator,
     private readonly outbox: OutboxWriter,
     private readonly inTransactionEvents: InTransactionEventBus,
-    private readonly eventBus: EventBus,
     private readonly tables: CustomerTables,
     private readonly dataSource: DataSource,
   ) {
@@ -131,16 +132,15 @@ export class SchemaMappedCustomerRepository extends CustomerRepository implement
     else if (events.length > 0) await this.update(customer, events);
     await this.outbox.append(events.map((event) => toOutboxRecord(event, customer)));
     await this.inTransactionEvents.dispatch(events);
-    this.unitOfWork.afterCommit(() => this.eventBus.publishAll(events));
   }
 
   private async load(id: string) {
     const manager = this.unitOfWork.manager;
     const byId = this.mapped.byId(id);
-    const rows = await manager.query(byId.sql, [...byId.parameters]);
+    const rows = await manager.query<Row[]>(byId.sql, [...byId.parameters]);
     if (rows.length === 0) return null;
     const of = this.mapped.addressesOf([id]);
-    const addresses = await manager.query(of.sql, [...of.parameters]);
+    const addresses = await manager.query<Row[]>(of.sql, [...of.parameters]);
     return this.mapped.stored(rows, addresses);
   }
 
@@ -206,7 +206,7 @@ export class SchemaMappedCustomerRepository extends CustomerRepository implement
 
   private async entityTagOf(id: string): Promise<string> {
     const byId = this.mapped.byId(id);
-    const rows = await this.unitOfWork.manager.query(byId.sql, [...byId.parameters]);
+    const rows = await this.unitOfWork.manager.query<Row[]>(byId.sql, [...byId.parameters]);
     return this.mapped.stored(rows, [])!.entityTag;
   }
 
@@ -314,12 +314,12 @@ export class SchemaMappedCustomerRepository extends CustomerRepository implement
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The claim may be stale: the legacy code changed or deleted the holder's row since CustomerFlow wrote it.
-      const [holder] = await manager.query(
+      const [holder] = await manager.query<Row[]>(
         // A shared lock, as the failed insert already holds: FOR UPDATE here would deadlock racing claimants.
         'SELECT customer_id FROM customerflow_unique_claims WHERE kind = ? AND value = ? LOCK IN SHARE MODE',
         [kind, value],
       );
-      if (holder && (await this.stillHolds(kind, value, String(holder.customer_id)))) throw taken();
+      if (holder && (await this.stillHolds(kind, value, textOf(holder.customer_id)))) throw taken();
       await manager.update(uniqueClaimSchema, { kind, value }, { customerId: id });
     }
     if ((await this.legacyRowsWith(kind, value, id)).length > 0) throw taken();
@@ -330,7 +330,7 @@ export class SchemaMappedCustomerRepository extends CustomerRepository implement
     const tables = this.mapped;
     const condition =
       kind === 'email' ? { sql: `${tables.emailColumn} = ?`, parameters: [value] } : tables.documentIs(value);
-    const rows: { id: string }[] = await this.unitOfWork.manager.query(
+    const rows = await this.unitOfWork.manager.query<{ id: string }[]>(
       `SELECT ${tables.idColumn} AS id FROM ${tables.from} WHERE ${condition.sql} AND ${tables.idColumn} <> ? AND ${tables.notErased} LIMIT 5`,
       [...condition.parameters, except],
     );
@@ -345,7 +345,7 @@ export class SchemaMappedCustomerRepository extends CustomerRepository implement
     const tables = this.mapped;
     const condition =
       kind === 'email' ? { sql: `${tables.emailColumn} = ?`, parameters: [value] } : tables.documentIs(value);
-    const rows = await this.unitOfWork.manager.query(
+    const rows = await this.unitOfWork.manager.query<Row[]>(
       `SELECT ${tables.idColumn} AS id FROM ${tables.from} WHERE ${tables.idColumn} = ? AND ${condition.sql} AND ${tables.notErased} LOCK IN SHARE MODE`,
       [holder, ...condition.parameters],
     );

@@ -105,7 +105,9 @@ export function legacyAddressSchema(map: SchemaMap): EntitySchema<Record<string,
 }
 
 /** The write side's entities for the data source: CustomerFlow's own tables, or the map's and the side tables. */
-export function customerOrmEntitiesFor(map: SchemaMap | null): (Function | EntitySchema<any>)[] {
+export function customerOrmEntitiesFor(
+  map: SchemaMap | null,
+): (typeof CustomerOrmEntity | typeof CustomerAddressOrmEntity | EntitySchema<object>)[] {
   if (!map) return [CustomerOrmEntity, CustomerAddressOrmEntity, customerStateSchema, uniqueClaimSchema];
   const addresses = legacyAddressSchema(map);
   return [legacyCustomerSchema(map), addresses ?? CustomerAddressOrmEntity, customerStateSchema, uniqueClaimSchema];

@@ -100,7 +100,7 @@ function healthy(): { -readonly [K in keyof LiveSchema]: LiveSchema[K][number][]
 
 const only = (findings: Finding[]) => {
   expect(findings).toHaveLength(1);
-  return findings[0]!;
+  return findings[0];
 };
 
 describe('checkSchema', () => {
@@ -232,9 +232,9 @@ describe('checkSchema', () => {
     );
     const findings = checkSchema(map, live);
     expect(findings.map((f) => f.kind)).toEqual(['charset', 'length']);
-    expect(findings[1]!.message).toContain('holds 14 characters where CustomerFlow accepts 18');
-    expect(findings[0]!.fix).toBe(findings[1]!.fix);
-    expect(findings[1]!.fix).toBe(
+    expect(findings[1].message).toContain('holds 14 characters where CustomerFlow accepts 18');
+    expect(findings[0].fix).toBe(findings[1].fix);
+    expect(findings[1].fix).toBe(
       'ALTER TABLE `clientes` MODIFY `cpf_cnpj` VARCHAR(18) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NULL;',
     );
     expect(formatFindings(findings).match(/fix:/g)).toHaveLength(1);

@@ -6,6 +6,7 @@
  * the model's rule). The DDL is a proposal for whoever owns the legacy schema: CustomerFlow never runs it.
  */
 import type { DataSource } from 'typeorm';
+import { textOf } from '../sql-dialect';
 import { ADDRESS_FIELDS, type SchemaMap } from './schema-map';
 
 export interface LiveColumn {
@@ -92,7 +93,7 @@ export function checkSchema(map: SchemaMap, live: LiveSchema): Finding[] {
     findings.push({
       severity: 'error',
       kind: 'missing-table',
-      entry: columns[0]!.entry.split('.')[0]!,
+      entry: columns[0].entry.split('.')[0],
       message: `table ${table} does not exist`,
       fix: createTableDdl(table, columns),
     });
@@ -182,7 +183,7 @@ function expectedColumns(map: SchemaMap): Expected[] {
     for (const field of ADDRESS_FIELDS) {
       const source = a.columns[field];
       if (source.kind !== 'column') continue;
-      const length = lengths[field]!;
+      const length = lengths[field];
       address(`addresses.columns.${field}`, source.column, 'text', `VARCHAR(${length}) ${UTF8MB4}`, true, length);
     }
   }
@@ -299,7 +300,7 @@ function indexFindings(map: SchemaMap, live: LiveSchema, tables: Set<string>): F
   const findings: Finding[] = [];
   for (const need of needs) {
     if (!tables.has(need.table.toLowerCase())) continue;
-    const lead = need.columns[0]!.toLowerCase();
+    const lead = need.columns[0].toLowerCase();
     // InnoDB secondary indexes end with the primary key, so an index led by the column also orders by id.
     const served = live.indexes.some(
       (index) => index.table.toLowerCase() === need.table.toLowerCase() && index.columns[0]?.toLowerCase() === lead,
@@ -318,7 +319,7 @@ function indexFindings(map: SchemaMap, live: LiveSchema, tables: Set<string>): F
 }
 
 function createTableDdl(table: string, columns: readonly Expected[]): string {
-  const id = columns[0]!;
+  const id = columns[0];
   const lines = columns.map(
     (e, i) => `  \`${e.column}\` ${e.ddl} ${e.nullable ? 'NULL' : 'NOT NULL'}${i === 0 ? ' AUTO_INCREMENT' : ''}`,
   );
@@ -349,13 +350,13 @@ export async function readLiveSchema(dataSource: DataSource): Promise<LiveSchema
   return {
     tables: tables.map((row) => row.t),
     columns: columns.map((row) => ({
-      table: String(row.t),
-      column: String(row.c),
-      dataType: String(row.type),
+      table: textOf(row.t),
+      column: textOf(row.c),
+      dataType: textOf(row.type),
       columnType: String(row.columnType),
       maxLength: row.len == null ? null : Number(row.len),
-      charset: row.charset == null ? null : String(row.charset),
-      collation: row.collation == null ? null : String(row.collation),
+      charset: row.charset == null ? null : textOf(row.charset),
+      collation: row.collation == null ? null : textOf(row.collation),
       nullable: row.nullable === 'YES',
     })),
     indexes: [...byIndex.values()],
