@@ -8,7 +8,7 @@ import { DeactivateCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
 import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
-import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
+import { ExpectedVersionMessage, subjectOf, validData, versionTag } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedTag, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
@@ -58,6 +58,6 @@ export class DeactivateCustomerController {
     @Payload() command: CommandMessage,
     @Payload('data', validData) message: ExpectedVersionMessage,
   ): Promise<CustomerRepresentation> {
-    return this.commandBus.execute(new DeactivateCustomerCommand(subjectOf(command), message.version ?? null));
+    return this.commandBus.execute(new DeactivateCustomerCommand(subjectOf(command), versionTag(message.version)));
   }
 }

@@ -7,7 +7,7 @@ import { EraseCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
 import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses } from '../../api-responses.decorators';
-import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
+import { ExpectedVersionMessage, subjectOf, validData, versionTag } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedTag } from '../customer-http';
 
@@ -45,6 +45,6 @@ export class EraseCustomerController {
     @Payload() command: CommandMessage,
     @Payload('data', validData) message: ExpectedVersionMessage,
   ): Promise<void> {
-    return this.commandBus.execute(new EraseCustomerCommand(subjectOf(command), message.version ?? null));
+    return this.commandBus.execute(new EraseCustomerCommand(subjectOf(command), versionTag(message.version)));
   }
 }

@@ -8,7 +8,7 @@ import { UpdateCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
 import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
-import { subjectOf, validData } from '../customer-message';
+import { subjectOf, validData, versionTag } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedTag, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
@@ -74,6 +74,6 @@ export class UpdateCustomerController {
   ): Promise<CustomerRepresentation> {
     // As over HTTP, the raw patch is the command (absent and null differ); the DTO has validated it.
     const { patch } = command.data as { patch: Record<string, unknown> };
-    return this.commandBus.execute(new UpdateCustomerCommand(subjectOf(command), patch, message.version));
+    return this.commandBus.execute(new UpdateCustomerCommand(subjectOf(command), patch, versionTag(message.version)));
   }
 }
