@@ -4,9 +4,15 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { customerOrmEntities } from '@customerflow/customers';
+import { customerOrmEntitiesFor } from '@customerflow/customers';
 import { AppConfig, dataSourceOptions } from '@customerflow/platform';
 
+const config = AppConfig.fromEnvOrExit();
+
 export default new DataSource(
-  dataSourceOptions(AppConfig.fromEnvOrExit().database, { entities: customerOrmEntities, poolSize: 2 }),
+  dataSourceOptions(config.database, {
+    entities: customerOrmEntitiesFor(config.schemaMap),
+    poolSize: 2,
+    schemaMap: config.schemaMap,
+  }),
 );

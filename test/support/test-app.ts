@@ -35,7 +35,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `clean: false` leaves the database as it is (a legacy schema under test has none of CustomerFlow's tables to empty). */
+export async function startTestApp(env: Record<string, string> = {}, { clean = true } = {}): Promise<TestApp> {
   const sqliteFile = join(tmpdir(), `customerflow-e2e-${randomUUID()}.sqlite`);
   const config = AppConfig.fromEnv({
     LOG_LEVEL: 'silent',
@@ -50,7 +51,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   // Clean before the app starts: an in-process relay would otherwise publish rows other tests left behind.
-  if (isIntegration) await withDataSource(config, cleanDatabase);
+  if (isIntegration && clean) await withDataSource(config, cleanDatabase);
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const routes = servedRoutes(app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false }));

@@ -11,7 +11,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { LoggerModule } from 'nestjs-pino';
-import { customerOrmEntities, customerProblems, CustomersModule } from '@customerflow/customers';
+import { customerOrmEntitiesFor, customerProblems, CustomersModule } from '@customerflow/customers';
 import { InboxModule } from '@customerflow/inbox';
 import { OutboxModule } from '@customerflow/outbox';
 import {
@@ -69,7 +69,7 @@ export class AppModule {
         ThrottlerModule.forRoot(rateLimitOptions(config)),
         TerminusModule,
         CqrsModule.forRoot(),
-        DatabaseModule.forRoot({ entities: customerOrmEntities }),
+        DatabaseModule.forRoot({ entities: customerOrmEntitiesFor(config.schemaMap) }),
         OutboxModule,
         CustomersModule,
         InboxModule.forRoot({ problemMappers: [customerProblems] }),

@@ -74,8 +74,8 @@ export interface CustomerRepresentation {
   /** A decimal string, so the id strategy can change without breaking clients. */
   id: string;
   name: string;
-  /** Normalized to lower case. */
-  email: string;
+  /** Normalized to lower case; a legacy record (see the schema map) is served as stored, and may have none. */
+  email: string | null;
   /** E.164. */
   phone: string | null;
   document: { type: 'CPF' | 'CNPJ'; number: string } | null;

@@ -10,10 +10,8 @@ export * from './application/queries/get-customer/get-customer.query';
 export * from './application/queries/list-customers/list-customers.query';
 export * from './application/queries/list-customers/customer-cursor';
 export * from './application/queries/customer.view';
+export { entityTagOf } from './application/customer-representation';
 export { CustomerOrmEntity } from './infrastructure/customer.orm-entity';
 export { CustomerAddressOrmEntity } from './infrastructure/customer-address.orm-entity';
-import { CustomerAddressOrmEntity } from './infrastructure/customer-address.orm-entity';
-import { CustomerOrmEntity } from './infrastructure/customer.orm-entity';
-
-/** The write side's TypeORM entities, listed by class for the data source. */
-export const customerOrmEntities = [CustomerOrmEntity, CustomerAddressOrmEntity];
+export { customerOrmEntitiesFor } from './infrastructure/schema-mapped/schema-mapped.entities';
+export { MappedCustomerTables, OwnCustomerTables } from './application/queries/customer-tables';

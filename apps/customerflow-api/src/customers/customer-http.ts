@@ -1,15 +1,16 @@
 /** HTTP details the customer controllers share: where a customer lives, its ETag, and reading If-Match. */
 import type { FastifyReply } from 'fastify';
+import { entityTagOf } from '@customerflow/customers';
 import { entityTag, parseEntityTags, ProblemException } from '@customerflow/platform';
 
 export const CUSTOMERS_PATH = 'v1/customers';
 
 export function sendCustomerHeaders(response: FastifyReply, customer: { id: string; version: number }): void {
-  void response.header('ETag', entityTag(customer.version));
+  void response.header('ETag', entityTag(entityTagOf(customer)));
 }
 
-/** The version an If-Match names; null for `*` or, when optional, for a missing header. */
-export function expectedVersion(ifMatch: string | undefined, required: boolean): number | null {
+/** The entity tag an If-Match names; null for `*` or, when optional, for a missing header. */
+export function expectedTag(ifMatch: string | undefined, required: boolean): string | null {
   if (ifMatch === undefined) {
     if (!required) return null;
     throw new ProblemException({

@@ -23,3 +23,8 @@ export function subjectOf(command: CommandMessage): string {
     'validation-failed',
   );
 }
+
+/** A command message's expected version as the entity tag the handlers compare (a bare version); null: any. */
+export function versionTag(version: number | null | undefined): string | null {
+  return version == null ? null : String(version);
+}

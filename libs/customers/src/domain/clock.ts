@@ -12,6 +12,16 @@ export class SystemClock extends Clock {
   }
 }
 
+/**
+ * The system time to the whole second: legacy DATETIME/TIMESTAMP columns keep no fractions, so the times CustomerFlow
+ * announces (responses, events) are the ones a later read of those columns returns.
+ */
+export class WholeSecondClock extends Clock {
+  now(): Date {
+    return new Date(Math.floor(Date.now() / 1000) * 1000);
+  }
+}
+
 /** A clock that stands still until a test moves it. */
 export class FixedClock extends Clock {
   constructor(private current: Date) {

@@ -665,25 +665,25 @@ describe('Customer.assignId', () => {
   });
 });
 
-describe('Customer.ensureVersion', () => {
+describe('Customer.ensureEntityTag', () => {
   it('accepts the current version', () => {
     const customer = aRegisteredCustomer();
 
-    expect(() => customer.ensureVersion(1)).not.toThrow();
+    expect(() => customer.ensureEntityTag('1')).not.toThrow();
   });
 
   it('refuses another version, saying which was expected and which was found', () => {
     const customer = aRegisteredCustomer();
 
-    const error = thrownBy(() => customer.ensureVersion(3));
+    const error = thrownBy(() => customer.ensureEntityTag('3'));
 
     expect(error).toBeInstanceOf(StaleCustomerVersion);
     expect(error).toMatchObject({
       code: 'CUSTOMER.VERSION_MISMATCH',
       customerId: '42',
-      expected: 3,
-      actual: 1,
-      message: 'Customer 42 was changed: expected version 3, found 1',
+      expected: '3',
+      actual: '1',
+      message: 'Customer 42 was changed: expected 3, found 1',
     });
   });
 
@@ -691,7 +691,57 @@ describe('Customer.ensureVersion', () => {
     const { customer, clock } = aCustomerAndALaterClock();
     customer.deactivate(clock);
 
-    expect(thrownBy(() => customer.ensureVersion(1))).toMatchObject({ code: 'CUSTOMER.VERSION_MISMATCH', actual: 2 });
+    expect(thrownBy(() => customer.ensureEntityTag('1'))).toMatchObject({
+      code: 'CUSTOMER.VERSION_MISMATCH',
+      actual: '2',
+    });
+  });
+
+  it('compares with the revision of the stored rows when the repository gave one', () => {
+    const customer = Customer.restore(aCustomerSnapshot({ version: 4, revision: '4.00ab' }));
+
+    expect(customer.entityTag).toBe('4.00ab');
+    expect(() => customer.ensureEntityTag('4.00ab')).not.toThrow();
+    expect(thrownBy(() => customer.ensureEntityTag('4'))).toMatchObject({ code: 'CUSTOMER.VERSION_MISMATCH' });
+  });
+});
+
+describe('Customer.update over data stored under looser rules', () => {
+  const legacy = () =>
+    Customer.restore(
+      aCustomerSnapshot({
+        name: 'x'.repeat(250),
+        email: null,
+        phone: '(11) 98765-4321',
+        document: { type: 'CPF', number: '11111111112' },
+      }),
+    );
+
+  it('validates only the fields the change touches: a rename keeps an invalid CPF, phone and a missing email', () => {
+    const customer = legacy();
+    const clock = new FixedClock(new Date('2026-06-01T00:00:00Z'));
+
+    customer.update({ ...customer.writableFields(), name: 'Ana Lima' }, clock);
+
+    expect(customer.snapshot()).toMatchObject({
+      name: 'Ana Lima',
+      email: null,
+      phone: '(11) 98765-4321',
+      document: { type: 'CPF', number: '11111111112' },
+    });
+    expect(customer.pullDomainEvents()).toEqual([expect.objectContaining({ changes: { name: 'Ana Lima' } })]);
+  });
+
+  it('still validates a field that changes', () => {
+    const customer = legacy();
+    const clock = new FixedClock(new Date('2026-06-01T00:00:00Z'));
+
+    const error = thrownBy(() => customer.update({ ...customer.writableFields(), phone: '123' }, clock));
+
+    expect(error).toMatchObject({
+      code: 'CUSTOMER.INVALID_DATA',
+      violations: [expect.objectContaining({ pointer: '/phone' })],
+    });
   });
 });
 

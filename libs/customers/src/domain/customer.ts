@@ -3,6 +3,7 @@
  * records what happened as domain events. It holds value objects inside and speaks primitives at its edges
  * (CustomerInput in, CustomerSnapshot out), so handlers and the repository never build value objects themselves.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from './clock';
 import {
   type CustomerChanges,
@@ -72,12 +73,20 @@ export interface CustomerSnapshot {
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly erasedAt: Date | null;
+  /**
+   * What the stored rows looked like when read, as an opaque token, where the version alone cannot tell a change:
+   * over a legacy schema, other writers change rows without bumping any version. Absent: the version says it all.
+   */
+  readonly revision?: string;
 }
 
-/** The personal data of a customer; erasure throws all of it away at once. */
+/**
+ * The personal data of a customer; erasure throws all of it away at once. `email` is null only for a record
+ * written by a legacy application that never required one (see the schema map): CustomerFlow never writes null.
+ */
 interface PersonalData {
   readonly name: PersonName;
-  readonly email: Email;
+  readonly email: Email | null;
   readonly phone: Phone | null;
   readonly document: Document | null;
   readonly birthDate: BirthDate | null;
@@ -92,6 +101,7 @@ interface State {
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly erasedAt: Date | null;
+  readonly revision: string | null;
 }
 
 export class Customer {
@@ -107,7 +117,16 @@ export class Customer {
     const now = clock.now();
     const personal = parsePersonalData(input, now);
     const customer = new Customer(
-      { id: id ?? null, personal, status: 'active', version: 1, createdAt: now, updatedAt: now, erasedAt: null },
+      {
+        id: id ?? null,
+        personal,
+        status: 'active',
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        erasedAt: null,
+        revision: null,
+      },
       null,
     );
     customer.record(new CustomerRegistered(customer.id, 1, now, customer.snapshot()));
@@ -129,6 +148,7 @@ export class Customer {
         createdAt: new Date(snapshot.createdAt.getTime()),
         updatedAt: new Date(snapshot.updatedAt.getTime()),
         erasedAt: snapshot.erasedAt === null ? null : new Date(snapshot.erasedAt.getTime()),
+        revision: snapshot.revision ?? null,
       },
       snapshot.version,
     );
@@ -163,7 +183,7 @@ export class Customer {
     const personal = this.personalData();
     return {
       name: personal.name.value,
-      email: personal.email.value,
+      email: personal.email?.value as string, // null only for a legacy record; update() keeps it if unchanged
       phone: personal.phone?.value ?? null,
       document: personal.document && { type: personal.document.type, number: personal.document.number },
       birthDate: personal.birthDate?.value ?? null,
@@ -174,11 +194,15 @@ export class Customer {
   /**
    * Replaces all writable fields. Only fields whose normalised value differs count as changed; when none does,
    * nothing happens at all (no event, same version), so a repeated PATCH is harmless.
+   *
+   * Only the fields that differ from the stored ones are validated: a record written under older or looser rules
+   * (a legacy CPF with wrong check digits, a phone that is not E.164) must not block an unrelated change, such as
+   * a rename. The stored value stays as it was until a request changes it, and then the new value must be valid.
    */
   update(input: CustomerInput, clock: Clock): void {
     const before = this.personalData();
     const now = clock.now();
-    const after = parsePersonalData(input, now);
+    const after = parsePersonalData(input, now, before);
     const changes = changesBetween(before, after);
     if (changes === null) return;
     this.change(now, { personal: after });
@@ -212,17 +236,36 @@ export class Customer {
     this.record(new CustomerWasErased(this.id, this.version, now));
   }
 
-  /** Optimistic concurrency at the door: the client's If-Match against the loaded version. */
-  ensureVersion(expected: number): void {
-    if (expected !== this.state.version) throw new StaleCustomerVersion(this.label, expected, this.state.version);
+  /**
+   * What an ETag names: the revision of the stored rows where there is one, else the version. It changes with every
+   * change of the customer, by this service or (with a revision) by any other writer.
+   */
+  get entityTag(): string {
+    return this.state.revision ?? String(this.state.version);
+  }
+
+  /** The repository, after writing the rows: their new revision (see CustomerSnapshot.revision). */
+  storedAs(revision: string | null): void {
+    this.state = { ...this.state, revision };
+  }
+
+  /**
+   * Optimistic concurrency at the door: the client's If-Match against the loaded entity tag. A bare version (what a
+   * command message carries) is compared with the version alone; over a legacy schema the repository's UPDATE still
+   * checks the rows as loaded.
+   */
+  ensureEntityTag(expected: string): void {
+    const bareVersion = !expected.includes('.') && expected === String(this.state.version);
+    if (expected !== this.entityTag && !bareVersion)
+      throw new StaleCustomerVersion(this.label, expected, this.entityTag);
   }
 
   snapshot(): CustomerSnapshot {
-    const { id, personal, status, version, createdAt, updatedAt, erasedAt } = this.state;
+    const { id, personal, status, version, createdAt, updatedAt, erasedAt, revision } = this.state;
     return {
       id,
       name: personal?.name.value ?? '',
-      email: personal?.email.value ?? null,
+      email: personal?.email?.value ?? null,
       phone: personal?.phone?.value ?? null,
       document: documentProps(personal?.document ?? null),
       birthDate: personal?.birthDate?.value ?? null,
@@ -232,6 +275,7 @@ export class Customer {
       createdAt: new Date(createdAt.getTime()),
       updatedAt: new Date(updatedAt.getTime()),
       erasedAt: erasedAt === null ? null : new Date(erasedAt.getTime()),
+      ...(revision === null ? {} : { revision }),
     };
   }
 
@@ -248,7 +292,8 @@ export class Customer {
 
   /** Every change bumps the version and updatedAt together: the version is what ETags and event order rely on. */
   private change(now: Date, patch: Partial<Pick<State, 'personal' | 'status' | 'erasedAt'>>): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1, updatedAt: now };
+    // The revision named the rows as read; the repository stamps the new one once they are written.
+    this.state = { ...this.state, ...patch, version: this.state.version + 1, updatedAt: now, revision: null };
   }
 
   private personalData(): PersonalData {
@@ -266,8 +311,11 @@ export class Customer {
   }
 }
 
-/** Builds the personal data from a request, collecting every violation before throwing, with JSON pointers. */
-function parsePersonalData(input: CustomerInput, today: Date): PersonalData {
+/**
+ * Builds the personal data from a request, collecting every violation before throwing, with JSON pointers. With
+ * `current`, a field given exactly as stored is kept as stored, unvalidated (see Customer.update).
+ */
+function parsePersonalData(input: CustomerInput, today: Date, current?: PersonalData): PersonalData {
   const violations: Violation[] = [];
   const at = <T>(pointer: string, parse: () => T): T | null => {
     try {
@@ -286,11 +334,23 @@ function parsePersonalData(input: CustomerInput, today: Date): PersonalData {
     }
   };
   const given: Partial<CustomerInput> = input ?? {};
-  const name = at('/name', () => PersonName.of(given.name as string));
-  const email = at('/email', () => Email.of(given.email as string));
-  const phone = given.phone == null ? null : at('/phone', () => Phone.of(given.phone!));
-  const document = given.document == null ? null : at('/document', () => documentOf(given.document!));
-  const birthDate = given.birthDate == null ? null : at('/birthDate', () => BirthDate.of(given.birthDate!, today));
+  const kept = current ? unchangedFields(given, current) : null;
+  const name = kept?.name ?? at('/name', () => PersonName.of(given.name as string));
+  const email = kept?.email !== undefined ? kept.email : at('/email', () => Email.of(given.email as string));
+  const phone =
+    kept?.phone !== undefined ? kept.phone : given.phone == null ? null : at('/phone', () => Phone.of(given.phone!));
+  const document =
+    kept?.document !== undefined
+      ? kept.document
+      : given.document == null
+        ? null
+        : at('/document', () => documentOf(given.document!));
+  const birthDate =
+    kept?.birthDate !== undefined
+      ? kept.birthDate
+      : given.birthDate == null
+        ? null
+        : at('/birthDate', () => BirthDate.of(given.birthDate!, today));
   const addressList = at('/addresses', () => addressListOf(given.addresses)) ?? [];
   if (addressList.length > MAX_ADDRESSES) {
     violations.push({
@@ -299,9 +359,32 @@ function parsePersonalData(input: CustomerInput, today: Date): PersonalData {
     });
   }
   // Each address is checked even when there are too many, so one round trip reports every mistake.
-  const addresses = addressList.map((raw, i) => at(`/addresses/${i}`, () => addressOf(raw)));
+  const addresses = addressList.map((raw, i) => kept?.addresses[i] ?? at(`/addresses/${i}`, () => addressOf(raw)));
   if (violations.length > 0) throw new InvalidCustomerData(violations);
-  return { name: name!, email: email!, phone, document, birthDate, addresses: addresses as Address[] };
+  return { name: name!, email, phone, document, birthDate, addresses: addresses as Address[] };
+}
+
+/**
+ * The stored value objects of the fields the input gives exactly as stored (undefined where it differs): those are
+ * kept without validation. An address is kept when the one at the same position is given unchanged.
+ */
+function unchangedFields(given: Partial<CustomerInput>, current: PersonalData) {
+  const same = <T>(stored: T | null, raw: unknown, valueOf: (stored: T) => unknown): T | null | undefined => {
+    const storedRaw = stored === null ? null : valueOf(stored);
+    return isDeepStrictEqual(storedRaw, raw ?? null) ? stored : undefined;
+  };
+  const addresses = Array.isArray(given.addresses) ? given.addresses : [];
+  return {
+    name: given.name === current.name.value ? current.name : undefined,
+    email: same(current.email, given.email, (e) => e.value),
+    phone: same(current.phone, given.phone, (p) => p.value),
+    document: same(current.document, given.document, (d) => ({ type: d.type, number: d.number })),
+    birthDate: same(current.birthDate, given.birthDate, (b) => b.value),
+    addresses: addresses.map((raw, i) => {
+      const stored = current.addresses[i];
+      return stored && isDeepStrictEqual(stored.toProps(), raw) ? stored : undefined;
+    }),
+  };
 }
 
 function documentOf(raw: { readonly type: string; readonly number: string }): Document {
@@ -321,12 +404,9 @@ function addressOf(raw: AddressProps): Address {
 }
 
 function restorePersonalData(snapshot: CustomerSnapshot): PersonalData {
-  if (snapshot.email === null) {
-    throw new Error(`Customer ${snapshot.id} is ${snapshot.status} but has no email; only erased customers lack one`);
-  }
   return {
     name: PersonName.restore(snapshot.name),
-    email: Email.restore(snapshot.email),
+    email: snapshot.email === null ? null : Email.restore(snapshot.email),
     phone: snapshot.phone === null ? null : Phone.restore(snapshot.phone),
     document: snapshot.document === null ? null : Document.restore(snapshot.document.type, snapshot.document.number),
     birthDate: snapshot.birthDate === null ? null : BirthDate.restore(snapshot.birthDate),
@@ -338,7 +418,7 @@ function restorePersonalData(snapshot: CustomerSnapshot): PersonalData {
 function changesBetween(before: PersonalData, after: PersonalData): CustomerChanges | null {
   const changes: { -readonly [K in keyof CustomerChanges]: CustomerChanges[K] } = {};
   if (!before.name.equals(after.name)) changes.name = after.name.value;
-  if (!before.email.equals(after.email)) changes.email = after.email.value;
+  if (!sameOptional(before.email, after.email)) changes.email = after.email!.value;
   if (!sameOptional(before.phone, after.phone)) changes.phone = after.phone?.value ?? null;
   if (!sameOptional(before.document, after.document)) changes.document = documentProps(after.document);
   if (!sameOptional(before.birthDate, after.birthDate)) changes.birthDate = after.birthDate?.value ?? null;

@@ -24,21 +24,19 @@ describe('domain errors', () => {
     ['DocumentAlreadyTaken', 'CUSTOMER.DOCUMENT_TAKEN', new DocumentAlreadyTaken()],
     ['CustomerAlreadyActive', 'CUSTOMER.ALREADY_ACTIVE', new CustomerAlreadyActive('42')],
     ['CustomerAlreadyInactive', 'CUSTOMER.ALREADY_INACTIVE', new CustomerAlreadyInactive('42')],
-    ['StaleCustomerVersion', 'CUSTOMER.VERSION_MISMATCH', new StaleCustomerVersion('42', 3, 4)],
+    ['StaleCustomerVersion', 'CUSTOMER.VERSION_MISMATCH', new StaleCustomerVersion('42', '3', '4')],
   ] as const)('%s has the code %s and its class name as name', (name, code, error: DomainError) => {
     expect(error.code).toBe(code);
     expect(error.name).toBe(name);
     expect(error).toBeInstanceOf(DomainError);
   });
 
-  it('says which versions a stale update expected and found', () => {
-    expect(new StaleCustomerVersion('42', 3, 4).message).toBe('Customer 42 was changed: expected version 3, found 4');
+  it('says which entity tags a stale update expected and found', () => {
+    expect(new StaleCustomerVersion('42', '3', '4').message).toBe('Customer 42 was changed: expected 3, found 4');
   });
 
   it('says when a stale update found no version at all', () => {
-    expect(new StaleCustomerVersion('42', 3, null).message).toBe(
-      'Customer 42 was changed: expected version 3, found none',
-    );
+    expect(new StaleCustomerVersion('42', '3', null).message).toBe('Customer 42 was changed: expected 3, found none');
   });
 
   it('lists every violation in the message of invalid data', () => {

@@ -78,14 +78,14 @@ export class CustomerAlreadyInactive extends DomainError {
 export class StaleCustomerVersion extends DomainError {
   readonly code = 'CUSTOMER.VERSION_MISMATCH';
 
-  /** `actual` is null when the customer is no longer there to compare with. */
+  /** Entity tags (a version, or a revision of legacy rows); `actual` is null when there is nothing to compare with. */
   constructor(
     readonly customerId: string,
-    readonly expected: number,
-    readonly actual: number | null,
+    readonly expected: string,
+    readonly actual: string | null,
   ) {
     super(
-      `Customer ${customerId} was changed: expected version ${expected}, ` +
+      `Customer ${customerId} was changed: expected ${expected}, ` +
         (actual === null ? 'found none' : `found ${actual}`),
     );
   }

@@ -92,7 +92,7 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
     } catch (error) {
       throw this.translate(error, snapshot.email);
     }
-    if (affected !== 1) throw new StaleCustomerVersion(String(id), customer.persistedVersion!, null);
+    if (affected !== 1) throw new StaleCustomerVersion(String(id), String(customer.persistedVersion), null);
     if (
       events.some((e) => e.kind === 'erased' || (e instanceof CustomerUpdated && e.changes.addresses !== undefined))
     ) {

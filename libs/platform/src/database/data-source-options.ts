@@ -8,16 +8,25 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { migrations } from './migrations';
 import { markedMysqlDriver } from './writer-session';
+import { SCHEMA_MAP_OPTION } from './migrations/schema-map-of';
+import type { SchemaMap } from './schema-map/schema-map';
 
 export interface DataSourceTuning {
   /** Entities the write side maps; the read side needs none. */
   readonly entities?: DataSourceOptions['entities'];
   readonly poolSize?: number;
   readonly name?: string;
+  /** The legacy schema, if any: the migrations read it to leave the mapped tables alone (see schemaMapOf). */
+  readonly schemaMap?: SchemaMap | null;
 }
 
 export function dataSourceOptions(config: DatabaseConfig, tuning: DataSourceTuning = {}): DataSourceOptions {
-  const common = { entities: tuning.entities ?? [], migrations, logging: false as const };
+  const common = {
+    entities: tuning.entities ?? [],
+    migrations,
+    logging: false as const,
+    [SCHEMA_MAP_OPTION]: tuning.schemaMap ?? null,
+  };
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
     return {

@@ -46,7 +46,7 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
-            ...dataSourceOptions(config.database, { entities: options.entities }),
+            ...dataSourceOptions(config.database, { entities: options.entities, schemaMap: config.schemaMap }),
             // The embedded default migrates itself; MySQL is migrated by `npm run migration:run` (one actor, not N replicas).
             migrationsRun: config.database.kind === 'sqlite',
             retryAttempts: 0,

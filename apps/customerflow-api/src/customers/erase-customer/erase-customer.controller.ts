@@ -7,9 +7,9 @@ import { EraseCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
 import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses } from '../../api-responses.decorators';
-import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
+import { ExpectedVersionMessage, subjectOf, validData, versionTag } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
-import { CUSTOMERS_PATH, expectedVersion } from '../customer-http';
+import { CUSTOMERS_PATH, expectedTag } from '../customer-http';
 
 @ApiTags('customers')
 @Controller(CUSTOMERS_PATH)
@@ -36,7 +36,7 @@ export class EraseCustomerController {
     503,
   )
   async erase(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
-    await this.commandBus.execute(new EraseCustomerCommand(id, expectedVersion(ifMatch, false)));
+    await this.commandBus.execute(new EraseCustomerCommand(id, expectedTag(ifMatch, false)));
   }
 
   /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version? }`. */
@@ -45,6 +45,6 @@ export class EraseCustomerController {
     @Payload() command: CommandMessage,
     @Payload('data', validData) message: ExpectedVersionMessage,
   ): Promise<void> {
-    return this.commandBus.execute(new EraseCustomerCommand(subjectOf(command), message.version ?? null));
+    return this.commandBus.execute(new EraseCustomerCommand(subjectOf(command), versionTag(message.version)));
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type CustomerView, GetCustomerQuery } from '@customerflow/customers';
+import { type CustomerView, entityTagOf, GetCustomerQuery } from '@customerflow/customers';
 import { parseEntityTags } from '@customerflow/platform';
 import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
@@ -40,7 +40,7 @@ export class GetCustomerController {
     sendCustomerHeaders(response, customer);
     if (ifNoneMatch !== undefined) {
       const tags = parseEntityTags(ifNoneMatch, 'If-None-Match');
-      if (tags === '*' || tags.includes(customer.version)) {
+      if (tags === '*' || tags.includes(entityTagOf(customer))) {
         void response.status(304);
         return undefined;
       }

@@ -8,9 +8,9 @@ import { ReactivateCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
 import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
-import { ExpectedVersionMessage, subjectOf, validData } from '../customer-message';
+import { ExpectedVersionMessage, subjectOf, validData, versionTag } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
-import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
+import { CUSTOMERS_PATH, expectedTag, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 
 @ApiTags('customers')
@@ -47,7 +47,7 @@ export class ReactivateCustomerController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerRepresentation> {
-    const customer = await this.commandBus.execute(new ReactivateCustomerCommand(id, expectedVersion(ifMatch, false)));
+    const customer = await this.commandBus.execute(new ReactivateCustomerCommand(id, expectedTag(ifMatch, false)));
     sendCustomerHeaders(response, customer);
     return customer;
   }
@@ -58,6 +58,6 @@ export class ReactivateCustomerController {
     @Payload() command: CommandMessage,
     @Payload('data', validData) message: ExpectedVersionMessage,
   ): Promise<CustomerRepresentation> {
-    return this.commandBus.execute(new ReactivateCustomerCommand(subjectOf(command), message.version ?? null));
+    return this.commandBus.execute(new ReactivateCustomerCommand(subjectOf(command), versionTag(message.version)));
   }
 }

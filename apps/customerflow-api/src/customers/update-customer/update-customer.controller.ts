@@ -8,9 +8,9 @@ import { UpdateCustomerCommand } from '@customerflow/customers';
 import type { CommandMessage } from '@customerflow/inbox';
 import { RequiresScope, Scope } from '../../access.decorators';
 import { ApiProblemResponses, ApiResponseHeaders, ETAG_HEADER } from '../../api-responses.decorators';
-import { subjectOf, validData } from '../customer-message';
+import { subjectOf, validData, versionTag } from '../customer-message';
 import { PausableWrite } from '../pausable-write';
-import { CUSTOMERS_PATH, expectedVersion, sendCustomerHeaders } from '../customer-http';
+import { CUSTOMERS_PATH, expectedTag, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 import { UpdateCustomerMessage } from './update-customer.message';
 import { UpdateCustomerRequest } from './update-customer.request';
@@ -58,7 +58,7 @@ export class UpdateCustomerController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerRepresentation> {
-    const version = expectedVersion(ifMatch, true);
+    const version = expectedTag(ifMatch, true);
     // The raw body is the patch: the DTO has validated it, and a merge patch must keep "absent" apart from null.
     const patch = response.request.body as Record<string, unknown>;
     const customer = await this.commandBus.execute(new UpdateCustomerCommand(id, patch, version));
@@ -74,6 +74,6 @@ export class UpdateCustomerController {
   ): Promise<CustomerRepresentation> {
     // As over HTTP, the raw patch is the command (absent and null differ); the DTO has validated it.
     const { patch } = command.data as { patch: Record<string, unknown> };
-    return this.commandBus.execute(new UpdateCustomerCommand(subjectOf(command), patch, message.version));
+    return this.commandBus.execute(new UpdateCustomerCommand(subjectOf(command), patch, versionTag(message.version)));
   }
 }

@@ -4,7 +4,7 @@
  *
  * 1. no such customer → CustomerNotFound (404);
  * 2. the customer is erased → CustomerErased (410);
- * 3. the client's expected version (If-Match) is not the current one → StaleCustomerVersion (412).
+ * 3. the client's expected entity tag (If-Match) is not the current one → StaleCustomerVersion (412).
  *
  * Why 410 before 412: a precondition only decides between doing the change and refusing it, and for an erased
  * customer there is no change to do whatever version the client holds. Answering 412 would send the client to
@@ -24,11 +24,11 @@ import {
 export async function loadForChange(
   customers: CustomerRepository,
   customerId: CustomerId,
-  expectedVersion: number | null,
+  expectedTag: string | null,
 ): Promise<Customer> {
   const customer = await customers.findById(customerId);
   if (!customer) throw new CustomerNotFound(customerId);
   if (customer.status === 'erased') throw new CustomerErased(customerId);
-  if (expectedVersion !== null) customer.ensureVersion(expectedVersion);
+  if (expectedTag !== null) customer.ensureEntityTag(expectedTag);
   return customer;
 }

@@ -59,7 +59,11 @@ export class InMemoryCustomerRepository extends CustomerRepository {
     if (customer.persistedVersion !== null) {
       const current = this.rows.get(id!);
       if (!current || current.version !== customer.persistedVersion)
-        throw new StaleCustomerVersion(id!, customer.persistedVersion, current?.version ?? null);
+        throw new StaleCustomerVersion(
+          id!,
+          String(customer.persistedVersion),
+          current ? String(current.version) : null,
+        );
     }
     this.ensureUnique(snapshot);
     const events = customer.pullDomainEvents();

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dialectOf } from '../sql-dialect';
+import { schemaMapOf } from './schema-map-of';
 
 /**
  * The tables of DESIGN section 5. Their names and the outbox's Debezium columns (`id`, `aggregatetype`,
@@ -11,14 +12,33 @@ export class InitialSchema1764400000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     const statements = dialectOf(q) === 'sqlite' ? sqlite : mysql;
-    for (const sql of statements) await q.query(sql);
+    const skipped = skippedTables(q);
+    for (const sql of statements) {
+      const table = /^CREATE TABLE (\w+)/.exec(sql)?.[1];
+      if (table && skipped.has(table)) continue;
+      // Over a legacy schema, customer_addresses is keyed by the legacy id: no foreign key to a customers table.
+      await q.query(
+        schemaMapOf(q) ? sql.replace(/,\s*CONSTRAINT fk_customer_addresses_customer .*ON DELETE CASCADE/, '') : sql,
+      );
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
+    const skipped = skippedTables(q);
     for (const table of ['hilo_sequences', 'idempotency_keys', 'outbox_messages', 'customer_addresses', 'customers']) {
-      await q.query(`DROP TABLE ${table}`);
+      if (!skipped.has(table)) await q.query(`DROP TABLE ${table}`);
     }
   }
+}
+
+/**
+ * Over a legacy schema (SCHEMA_MAP_FILE) the customers live in the mapped tables: CustomerFlow's `customers` is not
+ * created (a legacy table may even have that name), nor `customer_addresses` when addresses are mapped too.
+ */
+function skippedTables(q: QueryRunner): Set<string> {
+  const map = schemaMapOf(q);
+  if (!map) return new Set();
+  return new Set(map.addresses ? ['customers', 'customer_addresses'] : ['customers']);
 }
 
 const mysql = [

@@ -3,6 +3,7 @@ import { OutboxLeaseIndex1764600000000 } from './1764600000000-outbox-lease-inde
 import { CustomerListIndexes1764650000000 } from './1764650000000-customer-list-indexes';
 import { InboxMessages1764713000000 } from './1764713000000-inbox-messages';
 import { OutboxScrubbedPayload1764720000000 } from './1764720000000-outbox-scrubbed-payload';
+import { SchemaMapSideTables1764730000000 } from './1764730000000-schema-map-side-tables';
 import { HiloSwitchState1764900000000 } from './1764900000000-hilo-switch-state';
 
 /** Every migration, listed by class (no globs), shared by the app's data source and `ormconfig.ts`. */
@@ -12,5 +13,6 @@ export const migrations = [
   CustomerListIndexes1764650000000,
   InboxMessages1764713000000,
   OutboxScrubbedPayload1764720000000,
+  SchemaMapSideTables1764730000000,
   HiloSwitchState1764900000000,
 ];

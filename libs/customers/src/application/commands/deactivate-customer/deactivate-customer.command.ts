@@ -1,11 +1,11 @@
 import { Command } from '@nestjs/cqrs';
 import type { CustomerRepresentation } from '@customerflow/contracts';
 
-/** `expectedVersion` is checked when the client sent If-Match; null means "whatever the current version is". */
+/** `expectedTag` (the ETag's value) is checked when the client sent If-Match; null means "whatever is current". */
 export class DeactivateCustomerCommand extends Command<CustomerRepresentation> {
   constructor(
     readonly customerId: string,
-    readonly expectedVersion: number | null,
+    readonly expectedTag: string | null,
   ) {
     super();
   }

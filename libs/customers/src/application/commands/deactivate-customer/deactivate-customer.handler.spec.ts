@@ -19,7 +19,7 @@ describe('DeactivateCustomerHandler', () => {
   it('deactivates an active customer, bumping its version', async () => {
     const customers = InMemoryCustomerRepository.with(aRegisteredCustomer({}, { id: '7' }));
 
-    const customer = await handlerFor(customers).execute(new DeactivateCustomerCommand('7', 1));
+    const customer = await handlerFor(customers).execute(new DeactivateCustomerCommand('7', '1'));
 
     expect(customer).toMatchObject({ id: '7', status: 'inactive', version: 2 });
     expect(customers.stored('7')).toMatchObject({ status: 'inactive', version: 2 });
@@ -37,14 +37,14 @@ describe('DeactivateCustomerHandler', () => {
   describe('the shared order (see loadForChange)', () => {
     it('answers 404 for an unknown customer', async () => {
       await expect(
-        handlerFor(new InMemoryCustomerRepository()).execute(new DeactivateCustomerCommand('7', 1)),
+        handlerFor(new InMemoryCustomerRepository()).execute(new DeactivateCustomerCommand('7', '1')),
       ).rejects.toMatchObject({ code: 'CUSTOMER.NOT_FOUND' });
     });
 
     it('answers 410, not 412, for an erased customer with a stale version', async () => {
       const customers = InMemoryCustomerRepository.with(anErasedCustomer({ id: '7' }));
 
-      await expect(handlerFor(customers).execute(new DeactivateCustomerCommand('7', 1))).rejects.toMatchObject({
+      await expect(handlerFor(customers).execute(new DeactivateCustomerCommand('7', '1'))).rejects.toMatchObject({
         code: 'CUSTOMER.ERASED',
       });
     });
@@ -52,7 +52,7 @@ describe('DeactivateCustomerHandler', () => {
     it('answers 412 before 409 for an inactive customer with a stale version', async () => {
       const customers = InMemoryCustomerRepository.with(anInactiveCustomer());
 
-      await expect(handlerFor(customers).execute(new DeactivateCustomerCommand('7', 1))).rejects.toMatchObject({
+      await expect(handlerFor(customers).execute(new DeactivateCustomerCommand('7', '1'))).rejects.toMatchObject({
         code: 'CUSTOMER.VERSION_MISMATCH',
       });
     });

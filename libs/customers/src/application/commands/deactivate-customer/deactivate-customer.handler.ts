@@ -14,9 +14,9 @@ export class DeactivateCustomerHandler implements ICommandHandler<DeactivateCust
     private readonly clock: Clock,
   ) {}
 
-  execute({ customerId, expectedVersion }: DeactivateCustomerCommand): Promise<CustomerRepresentation> {
+  execute({ customerId, expectedTag }: DeactivateCustomerCommand): Promise<CustomerRepresentation> {
     return this.unitOfWork.run(async () => {
-      const customer = await loadForChange(this.customers, customerId, expectedVersion);
+      const customer = await loadForChange(this.customers, customerId, expectedTag);
       customer.deactivate(this.clock);
       await this.customers.save(customer);
       return toRepresentation(customer.snapshot());

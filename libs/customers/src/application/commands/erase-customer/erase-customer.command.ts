@@ -4,7 +4,7 @@ import { Command } from '@nestjs/cqrs';
 export class EraseCustomerCommand extends Command<void> {
   constructor(
     readonly customerId: string,
-    readonly expectedVersion: number | null,
+    readonly expectedTag: string | null,
   ) {
     super();
   }

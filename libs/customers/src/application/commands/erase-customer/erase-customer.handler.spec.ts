@@ -13,7 +13,7 @@ describe('EraseCustomerHandler', () => {
   it('wipes the personal data and keeps the customer as erased', async () => {
     const customers = InMemoryCustomerRepository.with(aRegisteredCustomer({}, { id: '7' }));
 
-    await handlerFor(customers).execute(new EraseCustomerCommand('7', 1));
+    await handlerFor(customers).execute(new EraseCustomerCommand('7', '1'));
 
     expect(customers.stored('7')).toMatchObject({
       id: '7',
@@ -31,14 +31,14 @@ describe('EraseCustomerHandler', () => {
   describe('the shared order (see loadForChange)', () => {
     it('answers 404 for an unknown customer', async () => {
       await expect(
-        handlerFor(new InMemoryCustomerRepository()).execute(new EraseCustomerCommand('7', 1)),
+        handlerFor(new InMemoryCustomerRepository()).execute(new EraseCustomerCommand('7', '1')),
       ).rejects.toMatchObject({ code: 'CUSTOMER.NOT_FOUND' });
     });
 
     it('answers 410, not 412, for an erased customer with a stale version', async () => {
       const customers = InMemoryCustomerRepository.with(anErasedCustomer({ id: '7' }));
 
-      await expect(handlerFor(customers).execute(new EraseCustomerCommand('7', 1))).rejects.toMatchObject({
+      await expect(handlerFor(customers).execute(new EraseCustomerCommand('7', '1'))).rejects.toMatchObject({
         code: 'CUSTOMER.ERASED',
       });
       expect(customers.saved).toEqual([]);
@@ -55,7 +55,7 @@ describe('EraseCustomerHandler', () => {
     it('answers 412 for a live customer with a stale version and erases nothing', async () => {
       const customers = InMemoryCustomerRepository.with(aRegisteredCustomer({}, { id: '7' }));
 
-      await expect(handlerFor(customers).execute(new EraseCustomerCommand('7', 4))).rejects.toMatchObject({
+      await expect(handlerFor(customers).execute(new EraseCustomerCommand('7', '4'))).rejects.toMatchObject({
         code: 'CUSTOMER.VERSION_MISMATCH',
       });
       expect(customers.stored('7')?.status).toBe('active');

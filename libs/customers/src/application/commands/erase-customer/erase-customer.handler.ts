@@ -12,9 +12,9 @@ export class EraseCustomerHandler implements ICommandHandler<EraseCustomerComman
     private readonly clock: Clock,
   ) {}
 
-  execute({ customerId, expectedVersion }: EraseCustomerCommand): Promise<void> {
+  execute({ customerId, expectedTag }: EraseCustomerCommand): Promise<void> {
     return this.unitOfWork.run(async () => {
-      const customer = await loadForChange(this.customers, customerId, expectedVersion);
+      const customer = await loadForChange(this.customers, customerId, expectedTag);
       customer.erase(this.clock);
       await this.customers.save(customer);
     });

@@ -20,7 +20,7 @@ describe('ReactivateCustomerHandler', () => {
   it('reactivates an inactive customer, bumping its version', async () => {
     const customers = InMemoryCustomerRepository.with(anInactiveCustomer());
 
-    const customer = await handlerFor(customers).execute(new ReactivateCustomerCommand('7', 2));
+    const customer = await handlerFor(customers).execute(new ReactivateCustomerCommand('7', '2'));
 
     expect(customer).toMatchObject({ id: '7', status: 'active', version: 3 });
     expect(customers.stored('7')).toMatchObject({ status: 'active', version: 3 });
@@ -38,14 +38,14 @@ describe('ReactivateCustomerHandler', () => {
   describe('the shared order (see loadForChange)', () => {
     it('answers 404 for an unknown customer', async () => {
       await expect(
-        handlerFor(new InMemoryCustomerRepository()).execute(new ReactivateCustomerCommand('7', 1)),
+        handlerFor(new InMemoryCustomerRepository()).execute(new ReactivateCustomerCommand('7', '1')),
       ).rejects.toMatchObject({ code: 'CUSTOMER.NOT_FOUND' });
     });
 
     it('answers 410, not 412, for an erased customer with a stale version', async () => {
       const customers = InMemoryCustomerRepository.with(anErasedCustomer({ id: '7' }));
 
-      await expect(handlerFor(customers).execute(new ReactivateCustomerCommand('7', 1))).rejects.toMatchObject({
+      await expect(handlerFor(customers).execute(new ReactivateCustomerCommand('7', '1'))).rejects.toMatchObject({
         code: 'CUSTOMER.ERASED',
       });
     });
@@ -53,7 +53,7 @@ describe('ReactivateCustomerHandler', () => {
     it('answers 412 before 409 for an active customer with a stale version', async () => {
       const customers = InMemoryCustomerRepository.with(aRegisteredCustomer({}, { id: '7' }));
 
-      await expect(handlerFor(customers).execute(new ReactivateCustomerCommand('7', 5))).rejects.toMatchObject({
+      await expect(handlerFor(customers).execute(new ReactivateCustomerCommand('7', '5'))).rejects.toMatchObject({
         code: 'CUSTOMER.VERSION_MISMATCH',
       });
     });

@@ -14,9 +14,9 @@ export class ReactivateCustomerHandler implements ICommandHandler<ReactivateCust
     private readonly clock: Clock,
   ) {}
 
-  execute({ customerId, expectedVersion }: ReactivateCustomerCommand): Promise<CustomerRepresentation> {
+  execute({ customerId, expectedTag }: ReactivateCustomerCommand): Promise<CustomerRepresentation> {
     return this.unitOfWork.run(async () => {
-      const customer = await loadForChange(this.customers, customerId, expectedVersion);
+      const customer = await loadForChange(this.customers, customerId, expectedTag);
       customer.reactivate(this.clock);
       await this.customers.save(customer);
       return toRepresentation(customer.snapshot());

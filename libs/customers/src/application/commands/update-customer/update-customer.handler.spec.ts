@@ -22,7 +22,7 @@ describe('UpdateCustomerHandler', () => {
     const customers = InMemoryCustomerRepository.with(aRegisteredCustomer({}, { id: '7' }));
 
     const customer = await handlerFor(customers).execute(
-      new UpdateCustomerCommand('7', { name: 'Ana Lima', phone: null }, 1),
+      new UpdateCustomerCommand('7', { name: 'Ana Lima', phone: null }, '1'),
     );
 
     expect(customer).toMatchObject({ id: '7', name: 'Ana Lima', phone: null, version: 2, updatedAt: LATER });
@@ -34,7 +34,7 @@ describe('UpdateCustomerHandler', () => {
   it('changes nothing and keeps the version when the patch changes nothing', async () => {
     const customers = InMemoryCustomerRepository.with(aRegisteredCustomer({ name: 'Ana Souza' }, { id: '7' }));
 
-    const customer = await handlerFor(customers).execute(new UpdateCustomerCommand('7', { name: 'Ana Souza' }, 1));
+    const customer = await handlerFor(customers).execute(new UpdateCustomerCommand('7', { name: 'Ana Souza' }, '1'));
 
     expect(customer.version).toBe(1);
     expect(customers.saved).toEqual([]);
@@ -47,7 +47,7 @@ describe('UpdateCustomerHandler', () => {
     );
 
     const attempt = handlerFor(customers).execute(
-      new UpdateCustomerCommand('7', { document: { number: aValidCpf(1) } }, 1),
+      new UpdateCustomerCommand('7', { document: { number: aValidCpf(1) } }, '1'),
     );
 
     await expect(attempt).rejects.toBeInstanceOf(DocumentAlreadyTaken);
@@ -57,7 +57,7 @@ describe('UpdateCustomerHandler', () => {
   describe('the shared order (see loadForChange)', () => {
     it('answers 404 for an unknown customer', async () => {
       await expect(
-        handlerFor(new InMemoryCustomerRepository()).execute(new UpdateCustomerCommand('7', { name: 'X' }, 1)),
+        handlerFor(new InMemoryCustomerRepository()).execute(new UpdateCustomerCommand('7', { name: 'X' }, '1')),
       ).rejects.toMatchObject({ code: 'CUSTOMER.NOT_FOUND' });
     });
 
@@ -65,7 +65,7 @@ describe('UpdateCustomerHandler', () => {
       const customers = InMemoryCustomerRepository.with(anErasedCustomer({ id: '7' }));
 
       await expect(
-        handlerFor(customers).execute(new UpdateCustomerCommand('7', { name: 'X' }, 1)),
+        handlerFor(customers).execute(new UpdateCustomerCommand('7', { name: 'X' }, '1')),
       ).rejects.toMatchObject({ code: 'CUSTOMER.ERASED' });
     });
 
@@ -73,8 +73,8 @@ describe('UpdateCustomerHandler', () => {
       const customers = InMemoryCustomerRepository.with(aRegisteredCustomer({}, { id: '7' }));
 
       await expect(
-        handlerFor(customers).execute(new UpdateCustomerCommand('7', { name: 'X' }, 9)),
-      ).rejects.toMatchObject({ code: 'CUSTOMER.VERSION_MISMATCH', expected: 9, actual: 1 });
+        handlerFor(customers).execute(new UpdateCustomerCommand('7', { name: 'X' }, '9')),
+      ).rejects.toMatchObject({ code: 'CUSTOMER.VERSION_MISMATCH', expected: '9', actual: '1' });
       expect(customers.saved).toEqual([]);
     });
   });

@@ -15,9 +15,9 @@ export class UpdateCustomerHandler implements ICommandHandler<UpdateCustomerComm
     private readonly clock: Clock,
   ) {}
 
-  execute({ customerId, patch, expectedVersion }: UpdateCustomerCommand): Promise<CustomerRepresentation> {
+  execute({ customerId, patch, expectedTag }: UpdateCustomerCommand): Promise<CustomerRepresentation> {
     return this.unitOfWork.run(async () => {
-      const customer = await loadForChange(this.customers, customerId, expectedVersion);
+      const customer = await loadForChange(this.customers, customerId, expectedTag);
       // The patch applies to the writable fields; the aggregate validates the result and records what changed.
       customer.update(applyMergePatch(customer.writableFields(), patch) as CustomerInput, this.clock);
       await this.customers.save(customer);

@@ -18,24 +18,29 @@
  * The integration suite EXPLAINs every shape this produces against 100,000 rows on MariaDB.
  */
 import { toDb } from '@customerflow/platform';
-import { CUSTOMER_COLUMNS } from '../customer-rows';
+import { type CustomerTables, OwnCustomerTables, type SqlStatement } from '../customer-tables';
 import type { CustomerCursor, CustomerSort } from './customer-cursor';
 import type { CustomerListCriteria } from './list-customers.query';
 
-export interface SqlStatement {
-  readonly sql: string;
-  readonly parameters: readonly unknown[];
-}
+export type { SqlStatement } from '../customer-tables';
 
-const SORT_KEYS: Record<CustomerSort, { column: string; descending: boolean }> = {
-  createdAt: { column: 'c.created_at', descending: false },
-  '-createdAt': { column: 'c.created_at', descending: true },
-  name: { column: 'c.name', descending: false },
-  '-name': { column: 'c.name', descending: true },
-};
+const OWN_TABLES = new OwnCustomerTables();
 
-/** The page query; `rowLimit` is usually one more than the page size, to learn whether another page follows. */
-export function listCustomersSql(criteria: CustomerListCriteria, rowLimit: number): SqlStatement {
+/**
+ * The page query; `rowLimit` is usually one more than the page size, to learn whether another page follows. Over a
+ * legacy schema the same shape runs on the mapped columns (`tables`).
+ */
+export function listCustomersSql(
+  criteria: CustomerListCriteria,
+  rowLimit: number,
+  tables: CustomerTables = OWN_TABLES,
+): SqlStatement {
+  const SORT_KEYS: Record<CustomerSort, { column: string; descending: boolean }> = {
+    createdAt: { column: tables.createdAtColumn, descending: false },
+    '-createdAt': { column: tables.createdAtColumn, descending: true },
+    name: { column: tables.nameColumn, descending: false },
+    '-name': { column: tables.nameColumn, descending: true },
+  };
   const where: string[] = [];
   const parameters: unknown[] = [];
   const and = (condition: string, ...values: unknown[]) => {
@@ -43,24 +48,31 @@ export function listCustomersSql(criteria: CustomerListCriteria, rowLimit: numbe
     parameters.push(...values);
   };
 
-  if (criteria.status !== null) and('c.status = ?', criteria.status);
-  else and("c.status <> 'erased'");
-  if (criteria.email !== null) and('c.email = ?', normalizeEmailFilter(criteria.email));
-  if (criteria.document !== null) and('c.document_number = ?', normalizeDocumentFilter(criteria.document));
-  if (criteria.namePrefix !== null) and("c.name LIKE ? ESCAPE '!'", namePrefixPattern(criteria.namePrefix));
-  if (criteria.createdFrom !== null) and('c.created_at >= ?', toDb(criteria.createdFrom));
-  if (criteria.createdTo !== null) and('c.created_at < ?', toDb(criteria.createdTo));
+  if (criteria.status !== null) {
+    const status = tables.statusIs(criteria.status);
+    and(status.sql, ...status.parameters);
+  } else and(tables.notErased);
+  if (criteria.email !== null) and(`${tables.emailColumn} = ?`, normalizeEmailFilter(criteria.email));
+  if (criteria.document !== null) {
+    const document = tables.documentIs(normalizeDocumentFilter(criteria.document));
+    and(document.sql, ...document.parameters);
+  }
+  if (criteria.namePrefix !== null)
+    and(`${tables.nameColumn} LIKE ? ESCAPE '!'`, namePrefixPattern(criteria.namePrefix));
+  if (criteria.createdFrom !== null) and(`${tables.createdAtColumn} >= ?`, toDb(criteria.createdFrom));
+  if (criteria.createdTo !== null) and(`${tables.createdAtColumn} < ?`, toDb(criteria.createdTo));
 
   const { column, descending } = SORT_KEYS[criteria.sort];
   const after = descending ? '<' : '>';
   if (criteria.after !== null) {
     const key = sortKeyParameter(criteria.after);
-    and(`${column} ${after}= ? AND (${column} ${after} ? OR c.id ${after} ?)`, key, key, BigInt(criteria.after.id));
+    const id = tables.idColumn;
+    and(`${column} ${after}= ? AND (${column} ${after} ? OR ${id} ${after} ?)`, key, key, BigInt(criteria.after.id));
   }
 
   const direction = descending ? 'DESC' : 'ASC';
   return {
-    sql: `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE ${where.join(' AND ')} ORDER BY ${column} ${direction}, c.id ${direction} LIMIT ?`,
+    sql: `SELECT ${tables.select} FROM ${tables.from} WHERE ${where.join(' AND ')} ORDER BY ${column} ${direction}, ${tables.idColumn} ${direction} LIMIT ?`,
     parameters: [...parameters, rowLimit],
   };
 }
