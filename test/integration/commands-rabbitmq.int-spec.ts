@@ -5,6 +5,9 @@
  * with HTTP on one customer, the metrics and the trace context.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { CustomerCommandType } from '../../libs/contracts/src';
 import { InboxRetention } from '../../libs/inbox/src';
@@ -467,6 +470,39 @@ describe('commands over RabbitMQ: failures', () => {
       expect(Number(customers)).toBe(commands.length);
     } finally {
       await second.kill('SIGTERM');
+    }
+  });
+
+  it('holds commands back while customer writes are paused by the feature flag, and applies them once resumed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'customerflow-flags-'));
+    const flags = join(dir, 'flags.json');
+    writeFileSync(flags, JSON.stringify({ 'customer-writes': false }));
+    const t = await startTestApp({ AMQP_COMMANDS_QUEUE: queue, FEATURE_FLAGS_FILE: flags, ...FAST_RETRIES });
+    try {
+      await eventually(
+        () =>
+          sender.messageCount(queue).then(
+            () => true,
+            () => false,
+          ),
+        (declared) => declared,
+      );
+      const body = aRegistration();
+      const correlationId = randomUUID();
+      await sender.send(aCommand(CustomerCommandType.register, { data: body }), { correlationId });
+      expect(
+        await eventually(
+          () => metric(t.url, 'customerflow_commands_retried'),
+          (n) => n >= 2,
+        ),
+      ).toBeGreaterThanOrEqual(2);
+      expect(await counts(db, String(body.email))).toEqual({ customers: 0, registered: 0 });
+      writeFileSync(flags, JSON.stringify({ 'customer-writes': true }));
+      expect((await sender.reply(correlationId, 30_000)).status).toBe(201);
+      expect(await counts(db, String(body.email))).toEqual({ customers: 1, registered: 1 });
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

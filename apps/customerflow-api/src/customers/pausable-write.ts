@@ -1,6 +1,7 @@
 /**
  * Customer writes can be paused with the `customer-writes` feature flag (FEATURE_FLAGS_FILE), for a migration or
- * an incident: marked routes then answer 503 with Retry-After while reads keep working.
+ * an incident: marked routes then answer 503 with Retry-After while reads keep working, and commands from RabbitMQ
+ * are retried later.
  */
 import { applyDecorators, type CanActivate, Injectable, UseGuards } from '@nestjs/common';
 import { FeatureFlags, Flags, ProblemException } from '@customerflow/platform';
@@ -21,5 +22,9 @@ export class CustomerWritesGuard implements CanActivate {
   }
 }
 
-/** Bound to the write routes only, so reads never pay for the flag lookup. */
+/**
+ * Bound to the write routes and to the commands' message handlers only, so reads never pay for the flag lookup.
+ * On a message handler the 503 is a transient failure: the command waits in the delay queues until writes resume
+ * (or it runs out of attempts and is dead-lettered).
+ */
 export const PausableWrite = (): MethodDecorator => applyDecorators(UseGuards(CustomerWritesGuard));

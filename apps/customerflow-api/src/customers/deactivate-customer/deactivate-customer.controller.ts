@@ -53,6 +53,7 @@ export class DeactivateCustomerController {
   }
 
   /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version? }`. */
+  @PausableWrite()
   @MessagePattern(CustomerCommandType.deactivate)
   deactivateByMessage(
     @Payload() command: CommandMessage,

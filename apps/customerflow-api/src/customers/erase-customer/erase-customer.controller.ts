@@ -40,6 +40,7 @@ export class EraseCustomerController {
   }
 
   /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version? }`. */
+  @PausableWrite()
   @MessagePattern(CustomerCommandType.erase)
   eraseByMessage(
     @Payload() command: CommandMessage,

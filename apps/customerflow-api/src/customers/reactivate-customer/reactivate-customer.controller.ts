@@ -53,6 +53,7 @@ export class ReactivateCustomerController {
   }
 
   /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version? }`. */
+  @PausableWrite()
   @MessagePattern(CustomerCommandType.reactivate)
   reactivateByMessage(
     @Payload() command: CommandMessage,

@@ -80,6 +80,7 @@ export class RegisterCustomerController {
   }
 
   /** The same command from RabbitMQ: `data` is the POST body. */
+  @PausableWrite()
   @MessagePattern(CustomerCommandType.register)
   registerByMessage(@Payload('data', validData) body: RegisterCustomerRequest): Promise<CustomerRepresentation> {
     return this.commandBus.execute(registerCommand(body));

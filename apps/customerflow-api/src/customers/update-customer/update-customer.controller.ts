@@ -67,6 +67,7 @@ export class UpdateCustomerController {
   }
 
   /** The same command from RabbitMQ: `subject` is the customer, `data` is `{ version, patch }`. */
+  @PausableWrite()
   @MessagePattern(CustomerCommandType.update)
   updateByMessage(
     @Payload() command: CommandMessage,
