@@ -52,6 +52,5 @@ import { TypeOrmCustomerRepository } from './infrastructure/typeorm-customer.rep
       useFactory: (config: AppConfig) => (config.schemaMap ? new WholeSecondClock() : new SystemClock()),
     },
   ],
-  exports: [Clock],
 })
 export class CustomersModule {}

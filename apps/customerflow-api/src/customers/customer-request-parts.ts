@@ -4,6 +4,7 @@
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { DOCUMENT_TYPES, type DocumentType } from '@customerflow/customers';
 
 export class AddressRequest {
   @ApiProperty({ example: 'Avenida Paulista', maxLength: 200 }) @IsString() @MaxLength(200) street!: string;
@@ -24,7 +25,7 @@ export class AddressRequest {
 }
 
 export class DocumentRequest {
-  @ApiProperty({ enum: ['CPF', 'CNPJ'], example: 'CPF' }) @IsIn(['CPF', 'CNPJ']) type!: 'CPF' | 'CNPJ';
+  @ApiProperty({ enum: DOCUMENT_TYPES, example: 'CPF' }) @IsIn(DOCUMENT_TYPES) type!: DocumentType;
   @ApiProperty({
     example: '52998224725',
     description: 'CPF (11 digits) or CNPJ (14 characters, alphanumeric since 2026); punctuation is ignored',

@@ -8,7 +8,8 @@ import { context, propagation } from '@opentelemetry/api';
 import {
   CLOUDEVENTS_SOURCE,
   CUSTOMER_AGGREGATE_TYPE,
-  type CloudEventEnvelope,
+  type CustomerEvent,
+  type CustomerEventDataByType,
   CustomerEventType,
 } from '@customerflow/contracts';
 import type { OutboxRecord } from '@customerflow/outbox';
@@ -20,18 +21,17 @@ export function toOutboxRecord(event: CustomerDomainEvent, customer: Customer): 
   if (customerId === null) throw new Error('a customer event needs the customer id');
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
-  const envelope: CloudEventEnvelope = {
+  const envelope: CustomerEvent = {
     specversion: '1.0',
     id: randomUUID(),
     source: CLOUDEVENTS_SOURCE,
-    type: CustomerEventType[event.kind],
     subject: customerId,
     time: event.occurredAt.toISOString(),
     datacontenttype: 'application/json',
     sequence: String(event.version),
     ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
     ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
-    data: dataOf(event, customerId),
+    ...typeAndDataOf(event, customerId),
   };
   return {
     id: envelope.id,
@@ -44,23 +44,33 @@ export function toOutboxRecord(event: CustomerDomainEvent, customer: Customer): 
   };
 }
 
-function dataOf(event: CustomerDomainEvent, id: string): unknown {
+/** An event type with the data the contract gives it, so the compiler checks each payload against its type. */
+type TypeAndData = {
+  [K in CustomerEventType]: { readonly type: K; readonly data: CustomerEventDataByType[K] };
+}[CustomerEventType];
+
+function typeAndDataOf(event: CustomerDomainEvent, id: string): TypeAndData {
   const at = event.occurredAt.toISOString();
-  if (event instanceof CustomerRegistered) return toRepresentation({ ...event.customer, id });
+  if (event instanceof CustomerRegistered)
+    return { type: CustomerEventType.registered, data: toRepresentation({ ...event.customer, id }) };
   if (event instanceof CustomerUpdated) {
-    const changes = {
-      ...event.changes,
-      ...(event.changes.addresses ? { addresses: event.changes.addresses.map((a) => ({ ...a })) } : {}),
-    };
-    return { id, version: event.version, updatedAt: at, changes };
+    const { addresses, ...rest } = event.changes;
+    const changes = { ...rest, ...(addresses ? { addresses: addresses.map((a) => ({ ...a })) } : {}) };
+    return { type: CustomerEventType.updated, data: { id, version: event.version, updatedAt: at, changes } };
   }
   switch (event.kind) {
     case 'deactivated':
-      return { id, version: event.version, status: 'inactive', updatedAt: at };
+      return {
+        type: CustomerEventType.deactivated,
+        data: { id, version: event.version, status: 'inactive', updatedAt: at },
+      };
     case 'reactivated':
-      return { id, version: event.version, status: 'active', updatedAt: at };
+      return {
+        type: CustomerEventType.reactivated,
+        data: { id, version: event.version, status: 'active', updatedAt: at },
+      };
     case 'erased':
-      return { id, version: event.version, erasedAt: at };
+      return { type: CustomerEventType.erased, data: { id, version: event.version, erasedAt: at } };
     default:
       throw new Error(`no integration event for ${event.kind}`);
   }

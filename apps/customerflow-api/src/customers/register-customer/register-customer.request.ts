@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { MAX_ADDRESSES } from '@customerflow/customers';
 import { AddressRequest, DocumentRequest } from '../customer-request-parts';
 
 /** POST /v1/customers. `id`, `version`, `status` and timestamps are not fields here, so sending them is a 400. */
@@ -30,10 +31,10 @@ export class RegisterCustomerRequest {
   @IsString()
   @MaxLength(10)
   birthDate?: string | null;
-  @ApiPropertyOptional({ type: [AddressRequest], maxItems: 5 })
+  @ApiPropertyOptional({ type: [AddressRequest], maxItems: MAX_ADDRESSES })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(5)
+  @ArrayMaxSize(MAX_ADDRESSES)
   @ValidateNested({ each: true })
   @Type(() => AddressRequest)
   addresses?: AddressRequest[];

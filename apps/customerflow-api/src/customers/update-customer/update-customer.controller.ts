@@ -13,7 +13,7 @@ import { PausableWrite } from '../pausable-write';
 import { CUSTOMERS_PATH, expectedTag, sendCustomerHeaders } from '../customer-http';
 import { CustomerResponse } from '../customer.response';
 import { UpdateCustomerMessage } from './update-customer.message';
-import { UpdateCustomerRequest } from './update-customer.request';
+import { mergePatchOf, UpdateCustomerRequest } from './update-customer.request';
 
 @ApiTags('customers')
 @Controller(CUSTOMERS_PATH)
@@ -59,9 +59,7 @@ export class UpdateCustomerController {
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerRepresentation> {
     const version = expectedTag(ifMatch, true);
-    // The raw body is the patch: the DTO has validated it, and a merge patch must keep "absent" apart from null.
-    const patch = response.request.body as Record<string, unknown>;
-    const customer = await this.commandBus.execute(new UpdateCustomerCommand(id, patch, version));
+    const customer = await this.commandBus.execute(new UpdateCustomerCommand(id, mergePatchOf(body), version));
     sendCustomerHeaders(response, customer);
     return customer;
   }
@@ -73,8 +71,8 @@ export class UpdateCustomerController {
     @Payload() command: CommandMessage,
     @Payload('data', validData) message: UpdateCustomerMessage,
   ): Promise<CustomerRepresentation> {
-    // As over HTTP, the raw patch is the command (absent and null differ); the DTO has validated it.
-    const { patch } = command.data as { patch: Record<string, unknown> };
-    return this.commandBus.execute(new UpdateCustomerCommand(subjectOf(command), patch, versionTag(message.version)));
+    return this.commandBus.execute(
+      new UpdateCustomerCommand(subjectOf(command), mergePatchOf(message.patch), versionTag(message.version)),
+    );
   }
 }

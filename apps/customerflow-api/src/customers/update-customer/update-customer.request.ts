@@ -11,11 +11,12 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { DOCUMENT_TYPES, type DocumentType, MAX_ADDRESSES } from '@customerflow/customers';
 import { AddressRequest } from '../customer-request-parts';
 
 /** In a merge patch a document may be changed in part ({ "number": "..." } keeps the type). */
 export class DocumentPatch {
-  @ApiPropertyOptional({ enum: ['CPF', 'CNPJ'] }) @IsOptional() @IsIn(['CPF', 'CNPJ']) type?: 'CPF' | 'CNPJ';
+  @ApiPropertyOptional({ enum: DOCUMENT_TYPES }) @IsOptional() @IsIn(DOCUMENT_TYPES) type?: DocumentType;
   @ApiPropertyOptional({ maxLength: 18 }) @IsOptional() @IsString() @MaxLength(18) number?: string;
 }
 
@@ -46,11 +47,30 @@ export class UpdateCustomerRequest {
   @IsString()
   @MaxLength(10)
   birthDate?: string | null;
-  @ApiPropertyOptional({ type: [AddressRequest], maxItems: 5, nullable: true })
+  @ApiPropertyOptional({ type: [AddressRequest], maxItems: MAX_ADDRESSES, nullable: true })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(5)
+  @ArrayMaxSize(MAX_ADDRESSES)
   @ValidateNested({ each: true })
   @Type(() => AddressRequest)
   addresses?: AddressRequest[] | null;
+}
+
+/**
+ * The merge patch a validated request stands for. A field left out of the body is `undefined` on the request
+ * object (JSON has no undefined), so dropping those, at every depth, gives back exactly the fields the client sent,
+ * with `null` kept apart from "absent".
+ */
+export function mergePatchOf(request: UpdateCustomerRequest): Record<string, unknown> {
+  return withoutUndefined(request) as Record<string, unknown>;
+}
+
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, member]) => member !== undefined)
+      .map(([key, member]) => [key, withoutUndefined(member)]),
+  );
 }

@@ -5,7 +5,7 @@
 import { type Clock, FixedClock } from '../clock';
 import { Customer, type CustomerId, type CustomerInput, type CustomerSnapshot } from '../customer';
 import type { AddressProps } from '../value-objects/address';
-import { cnpjCheckDigits, cpfCheckDigits } from '../value-objects/document';
+import { cpfCheckDigits } from '../value-objects/document';
 
 /** The moment aClock() starts at; far enough from midnight UTC that no time zone changes its date. */
 export const NOW = '2025-06-15T12:00:00.000Z';
@@ -27,12 +27,6 @@ export function aValidCpf(seed = 0): string {
 export function aFormattedCpf(seed = 0): string {
   const d = aValidCpf(seed);
   return `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6, 9)}-${d.slice(9)}`;
-}
-
-/** A valid all-digit CNPJ (14 digits, no punctuation); different seeds give different CNPJs. Seed 0 is 11222333000181. */
-export function aValidCnpj(seed = 0): string {
-  const first12 = String((11222333 + seed * 10_007) % 100_000_000).padStart(8, '0') + '0001';
-  return first12 + cnpjCheckDigits(first12);
 }
 
 /** A valid CNPJ in the 2026 alphanumeric form (the Receita Federal's own example). */
