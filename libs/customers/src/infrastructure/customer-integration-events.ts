@@ -8,6 +8,7 @@ import { context, propagation } from '@opentelemetry/api';
 import {
   CLOUDEVENTS_SOURCE,
   CUSTOMER_AGGREGATE_TYPE,
+  type CloudEventEnvelope,
   type CustomerEvent,
   type CustomerEventDataByType,
   CustomerEventType,
