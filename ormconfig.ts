@@ -5,7 +5,9 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { customerOrmEntities } from '@customerflow/customers';
-import { AppConfig, dataSourceOptions } from '@customerflow/platform';
+import { AppConfig, dataSourceOptions, loadDotEnvOrExit } from '@customerflow/platform';
+
+loadDotEnvOrExit();
 
 export default new DataSource(
   dataSourceOptions(AppConfig.fromEnvOrExit().database, { entities: customerOrmEntities, poolSize: 2 }),

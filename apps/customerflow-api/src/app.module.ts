@@ -20,6 +20,7 @@ import {
   DatabaseModule,
   FeatureFlagsModule,
   IdempotencyRetention,
+  loggerParams,
   ProblemDetailsFilter,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
@@ -34,7 +35,6 @@ import { RegisterCustomerController } from './customers/register-customer/regist
 import { UpdateCustomerController } from './customers/update-customer/update-customer.controller';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
-import { OutboxMetrics } from './observability/outbox-metrics';
 
 @Module({})
 export class AppModule {
@@ -44,12 +44,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         FeatureFlagsModule.forRoot(),
-        LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, autoLogging: true },
-          // Request logging (a child logger per request) only when asked for: it costs ~50 µs a request. The path is
-          // spelled out: nestjs-pino's default ('{/*splat}') matches no request on Fastify's middleware layer.
-          forRoutes: config.logLevel === 'debug' || config.logLevel === 'trace' ? ['{*splat}'] : [],
-        }),
+        LoggerModule.forRoot(loggerParams(config, { requestLogging: true })),
         OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
         ScheduleModule.forRoot(),
         TerminusModule,
@@ -73,7 +68,6 @@ export class AppModule {
         MetricsController,
       ],
       providers: [
-        OutboxMetrics,
         IdempotencyRetention,
         CustomerWritesGuard,
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },

@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export * from './config/config.module';
+export * from './config/dot-env';
 export * from './database/database.module';
 export * from './database/data-source-options';
 export * from './database/ids/id-generator';
@@ -23,3 +24,5 @@ export * from './observability/trace-context';
 export * from './idempotency/idempotency-retention';
 export * from './database/schema-map/schema-map';
 export * from './database/schema-map/load-schema-map';
+export * from './observability/logging';
+export * from './observability/open-telemetry';
