@@ -90,7 +90,14 @@ async function main() {
   );
   if (created.status !== 0) fail(`could not create database ${database}: ${created.stderr}`);
 
-  const common = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, AMQP_EXCHANGE: exchange, LOG_LEVEL: 'info' };
+  const common = {
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: amqpUrl,
+    AMQP_EXCHANGE: exchange,
+    LOG_LEVEL: 'info',
+    // The image runs with NODE_ENV=production, where the API wants a token issuer; this test has none.
+    AUTH_DISABLED: 'true',
+  };
   const migration = inImage(
     ['node', 'node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/ormconfig.js'],
     common,
