@@ -376,7 +376,7 @@ describe('real responses match the OpenAPI document', () => {
     expect((await call('POST', `/v1/admin/outbox/dead-letters/${row.id}/requeue`)).status).toBe(204);
     const asyncApi = await call('GET', '/asyncapi.json');
     expect(asyncApi.status).toBe(200);
-    expect(asyncApi.body.asyncapi).toBe('3.0.0');
+    expect(asyncApi.body.asyncapi).toBe('3.1.0');
   });
 
   it('produced every declared response of the customer, admin, contract and health endpoints, but for a database outage (503)', () => {
