@@ -271,6 +271,10 @@ describe('docker-compose.yml', () => {
     const ajv = addFormats(new Ajv2019({ strict: false, allErrors: true }));
     // Compose durations are Go's (`5s`, `1m30s`), not ISO 8601's, which is what ajv-formats calls "duration".
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+    // Port specs (`3000:3000`, `8080/tcp`); the schema's own patterns and types still apply.
+    ajv.addFormat('ports', /^(\d+(-\d+)?)(:\d+(-\d+)?)?(\/(tcp|udp))?$|^[\d.:]+:\d+(:\d+)?(\/(tcp|udp))?$/);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
+    ajv.addFormat('subnet_ip_address', true); // networks are not used here
     const validate = ajv.compile(schema);
     expect(validate(compose) ? [] : validate.errors).toEqual([]);
   });
