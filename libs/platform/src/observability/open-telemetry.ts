@@ -21,8 +21,10 @@ export function startOpenTelemetry(defaultServiceName: string, env: NodeJS.Proce
   env.OTEL_METRICS_EXPORTER ??= 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';
   // Loaded only here: every process imports this lib, and the SDK costs start-up time where nothing exports spans.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof SdkNode;
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof InstrumentationHttp;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? defaultServiceName,
     instrumentations: [
