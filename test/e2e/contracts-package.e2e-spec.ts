@@ -111,8 +111,10 @@ console.log(JSON.stringify({ asyncapi: c.asyncApiDocument.asyncapi, types: Objec
   expect(shipped.asyncapi).toBe('3.1.0');
   expect(shipped.source).toBe('3.1.0');
   expect(shipped.types).toHaveLength(5);
-  expect(shipped.files).toEqual([
-    'customer.defs.schema.json',
-    ...shipped.types.map((type: string) => `${type}.schema.json`).sort(),
-  ]);
+  expect(shipped.files).toEqual(
+    expect.arrayContaining([
+      'customer.defs.schema.json',
+      ...shipped.types.map((type: string) => `${type}.schema.json`),
+    ]),
+  );
 });
