@@ -59,9 +59,12 @@ it('exports the backlog and its own published counter at /metrics', async () => 
   await dataSource.transaction((manager) => insertOutboxRows(manager, interleavedHistory(10, 3)));
   await queue.waitFor(30, 30_000);
 
+  // Counters and gauges are read at scrape time; the last marks may commit a moment after the broker delivered.
+  const settled = (m: string) =>
+    sample(m, 'customerflow_outbox_relayed_total', 'outcome="published"') === 30 &&
+    sample(m, 'customerflow_outbox_pending') === 0;
   let metrics = await scrape();
-  // The counter is read at scrape time; the last marks may commit a moment after the broker delivered.
-  for (let i = 0; i < 50 && sample(metrics, 'customerflow_outbox_relayed_total', 'outcome="published"') !== 30; i++) {
+  for (let i = 0; i < 100 && !settled(metrics); i++) {
     await new Promise((r) => setTimeout(r, 100));
     metrics = await scrape();
   }

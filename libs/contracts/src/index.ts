@@ -1,5 +1,5 @@
 /**
- * The versioned integration events CustomerFlow publishes to RabbitMQ (DESIGN section 4): the types the service maps
+ * The versioned integration events CustomerFlow publishes to RabbitMQ (README.md beside this folder, docs/contracts.md): the types the service maps
  * its domain events to, the JSON Schemas subscribers validate against and the AsyncAPI document that describes the
  * exchange. Subscribers may depend on everything exported here, so a breaking change means a new `.vN` event type,
  * never an edit of an existing one. Plain TypeScript and JSON on purpose: no framework, no other lib.
@@ -57,7 +57,7 @@ export function routingKeyOf(type: string): string {
   return match[1];
 }
 
-/** One address of a customer, as in the REST body (DESIGN section 3). */
+/** One address of a customer, as in the REST body. */
 export interface AddressRepresentation {
   street: string;
   number: string;
@@ -70,7 +70,7 @@ export interface AddressRepresentation {
   country: string;
 }
 
-/** The customer as REST clients and subscribers see it (DESIGN section 3). */
+/** The customer as REST clients and subscribers see it. */
 export interface CustomerRepresentation {
   /** A decimal string, so the id strategy can change without breaking clients. */
   id: string;

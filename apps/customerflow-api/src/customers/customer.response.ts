@@ -1,4 +1,4 @@
-/** The customer representation of DESIGN section 3, described for OpenAPI. */
+/** The customer representation (docs/contracts.md), described for OpenAPI. */
 import { ApiProperty } from '@nestjs/swagger';
 import { AddressRequest, DocumentRequest } from './customer-request-parts';
 
