@@ -10,7 +10,8 @@ import { createApp } from './create-app';
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvOrExit();
   const app = await createApp(config);
-  await app.listen(config.port);
+  // Every interface: Fastify's default is localhost, which a container's probes and Service cannot reach.
+  await app.listen(config.port, '0.0.0.0');
 }
 
 main().catch((error: unknown) => {

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(RelayModule.forRoot(config), new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.listen(config.port);
+  // Every interface: Fastify's default is localhost, which a container's probes and Service cannot reach.
+  await app.listen(config.port, '0.0.0.0');
 }
 
 main().catch((error: unknown) => {
