@@ -6,7 +6,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-bench/', 'coverage/', 'data/'] },
+  // libs/contracts/dist is the subscribers' package as `npm pack` builds it.
+  { ignores: ['node_modules/', 'dist/', '**/dist/', 'dist-bench/', 'coverage/', 'data/'] },
   {
     files: ['**/*.{js,cjs,mjs}'],
     extends: [js.configs.recommended],

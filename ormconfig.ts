@@ -5,7 +5,9 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { customerOrmEntitiesFor } from '@customerflow/customers';
-import { AppConfig, dataSourceOptions } from '@customerflow/platform';
+import { AppConfig, dataSourceOptions, loadDotEnvOrExit } from '@customerflow/platform';
+
+loadDotEnvOrExit();
 
 const config = AppConfig.fromEnvOrExit();
 

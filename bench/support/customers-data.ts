@@ -1,7 +1,7 @@
 /**
  * Customer data for the bench: registration bodies that are valid and unique per request (email and CPF), the
  * rows the seeder bulk-inserts, and the representation and CloudEvents envelope the raw floor writes, shaped like
- * the service's own (DESIGN sections 3 and 4) so both sides move the same bytes.
+ * the service's own (docs/contracts.md) so both sides move the same bytes.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -116,7 +116,7 @@ function anAddress(n: number, city: string, state: string, district: string): Ad
   };
 }
 
-/** DESIGN section 3, in the service's key order. */
+/** The customer representation, in the service's key order. */
 export function representationOf(c: CustomerRecord): Record<string, unknown> {
   return {
     id: c.id,
@@ -135,7 +135,7 @@ export function representationOf(c: CustomerRecord): Record<string, unknown> {
 
 export const REGISTERED_TYPE = 'customerflow.customer.registered.v1';
 
-/** DESIGN section 4: the envelope of customer.registered, serialised as the outbox stores it. */
+/** The envelope of customer.registered, serialised as the outbox stores it. */
 export function registeredEnvelope(c: CustomerRecord, id: string = randomUUID()): string {
   return JSON.stringify({
     specversion: '1.0',

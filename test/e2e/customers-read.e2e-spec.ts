@@ -1,5 +1,5 @@
 /**
- * The read side over HTTP: GET /v1/customers with every filter, sort, bound and error of DESIGN section 3, keyset
+ * The read side over HTTP: GET /v1/customers with every filter, sort, bound and error of docs/read-side.md, keyset
  * paging while customers are registered, changed and erased, and the conditional GET of one customer. Runs on SQLite
  * (`npm test`) and on MariaDB (`npm run test:integration`); the EXPLAIN checks at 100,000 rows are in
  * test/integration/customers-read.int-spec.ts.

@@ -1,5 +1,5 @@
 /**
- * The write side over HTTP: every endpoint and error of DESIGN section 3 for register, change, deactivate,
+ * The write side over HTTP: every endpoint and error of the REST contract (docs/contracts.md) for register, change, deactivate,
  * reactivate and erase, with the outbox rows each change must leave. Runs on SQLite (`npm test`) and on MariaDB
  * (`npm run test:integration`).
  */

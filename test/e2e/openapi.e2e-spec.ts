@@ -377,7 +377,7 @@ describe('real responses match the OpenAPI document', () => {
     expect((await call('POST', `/v1/admin/outbox/dead-letters/${row.id}/requeue`)).status).toBe(204);
     const asyncApi = await call('GET', '/asyncapi.json');
     expect(asyncApi.status).toBe(200);
-    expect(asyncApi.body.asyncapi).toBe('3.0.0');
+    expect(asyncApi.body.asyncapi).toBe('3.1.0');
   });
 
   it('every protected operation: 401 without a token, 403 without its scope, 429 over the rate limit', async () => {

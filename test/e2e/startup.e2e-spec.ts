@@ -3,7 +3,7 @@
  * line naming the variable, and serves on the embedded default with no configuration at all.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,13 +19,15 @@ const Database = require('better-sqlite3') as new (
 };
 
 const main = join(__dirname, '..', '..', 'dist', 'apps', 'customerflow-api', 'src', 'main.js');
+const relayMain = join(__dirname, '..', '..', 'dist', 'apps', 'customerflow-relay', 'src', 'main.js');
 
 function start(
   env: Record<string, string>,
   cwd: string,
+  entry = main,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main], {
+    const child = spawn(process.execPath, [entry], {
       cwd,
       env: { PATH: process.env.PATH!, LOG_LEVEL: 'silent', ...env },
     });
@@ -61,6 +63,63 @@ describe('start-up configuration', () => {
     },
     20_000,
   );
+
+  it('refuses to start the relay without AMQP_URL, in one line: the in-memory transport is for the API alone', async () => {
+    const result = await start({}, cwd, relayMain);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Invalid configuration: AMQP_URL must be set for customerflow-relay, which publishes to RabbitMQ/,
+      ),
+    ]);
+  }, 20_000);
+
+  it('refuses a .env in production with one line naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'customerflow-dotenv-'));
+    try {
+      writeFileSync(join(dir, '.env'), 'PORT=1\n');
+      const result = await start({ NODE_ENV: 'production' }, dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `Invalid configuration: .env is not read when NODE_ENV=production (found ${join(dir, '.env')}): set the variables in the environment, or remove the file`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  it('reads .env in development, says so in one line, and logs JSON when stdout is not a terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'customerflow-dotenv-'));
+    const port = String(30_000 + Math.floor(Math.random() * 20_000));
+    writeFileSync(join(dir, '.env'), `PORT=${port}\nLOG_LEVEL=info\n`);
+    let stderr = '';
+    let stdout = '';
+    // LOG_LEVEL is not passed, so the file's `info` applies.
+    const child = spawn(process.execPath, [main], { cwd: dir, env: { PATH: process.env.PATH! } });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    try {
+      let ready = false;
+      for (let i = 0; i < 100 && !ready; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        ready = await fetch(`http://127.0.0.1:${port}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      }
+      expect(ready).toBe(true);
+      expect(stderr.trim().split('\n')).toEqual([
+        `Read 2 variable(s) from ${join(dir, '.env')}: development (NODE_ENV is not production), the environment wins over the file`,
+      ]);
+      const lines = stdout.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 30, time: expect.any(Number) });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 
   it('serves the API on the embedded default with no configuration, carrying trace context into the outbox', async () => {
     const port = String(30_000 + Math.floor(Math.random() * 20_000));

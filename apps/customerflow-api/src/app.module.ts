@@ -23,12 +23,10 @@ import {
   DatabaseModule,
   FeatureFlagsModule,
   IdempotencyRetention,
-  LOG_REDACT_PATHS,
-  maskUrl,
+  loggerParams,
   ProblemDetailsFilter,
   RateLimitGuard,
   rateLimitOptions,
-  REDACTED,
 } from '@customerflow/platform';
 import { AdminModule } from './admin/admin.module';
 import { AsyncApiController } from './contracts/asyncapi.controller';
@@ -42,7 +40,6 @@ import { RegisterCustomerController } from './customers/register-customer/regist
 import { UpdateCustomerController } from './customers/update-customer/update-customer.controller';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
-import { OutboxMetrics } from './observability/outbox-metrics';
 
 @Module({})
 export class AppModule {
@@ -52,18 +49,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         FeatureFlagsModule.forRoot(),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            autoLogging: true,
-            // No credentials and no personal data in any log line: see libs/platform observability/redaction.ts.
-            redact: { paths: LOG_REDACT_PATHS, censor: REDACTED },
-            serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url && maskUrl(req.url) }) },
-          },
-          // Request logging (a child logger per request) only when asked for: it costs ~50 µs a request. The path is
-          // spelled out: nestjs-pino's default ('{/*splat}') matches no request on Fastify's middleware layer.
-          forRoutes: config.logLevel === 'debug' || config.logLevel === 'trace' ? ['{*splat}'] : [],
-        }),
+        LoggerModule.forRoot(loggerParams(config, { requestLogging: true })),
         OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
         ScheduleModule.forRoot(),
         ThrottlerModule.forRoot(rateLimitOptions(config)),
@@ -88,7 +74,6 @@ export class AppModule {
         MetricsController,
       ],
       providers: [
-        OutboxMetrics,
         IdempotencyRetention,
         CustomerWritesGuard,
         // Guards run in this order: the caller is known before the rate limit counts it.

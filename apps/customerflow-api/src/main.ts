@@ -10,7 +10,8 @@ import { createApp } from './create-app';
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvOrExit();
   const app = await createApp(config);
-  await app.listen(config.port);
+  // Every interface: Fastify's default is localhost, which a container's probes and Service cannot reach.
+  await app.listen(config.port, '0.0.0.0');
   // Not Nest's enableShutdownHooks: it re-raises the signal after closing, so the process dies of SIGTERM (exit
   // 143) and an orchestrator counts a clean stop as a failure. Here the close runs to its end and the exit is 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

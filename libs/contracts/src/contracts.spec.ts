@@ -404,8 +404,8 @@ describe('the AsyncAPI document', () => {
     .filter(([name]) => name.startsWith('publishCustomer'))
     .map(([, operation]) => operation);
 
-  it('is AsyncAPI 3.0.0 with an amqp production server', () => {
-    expect(doc.asyncapi).toBe('3.0.0');
+  it('is AsyncAPI 3.1.0 with an amqp production server', () => {
+    expect(doc.asyncapi).toBe('3.1.0');
     expect(doc.servers.production.protocol).toBe('amqp');
   });
 
@@ -440,17 +440,24 @@ describe('the AsyncAPI document', () => {
     expect(message).toBeDefined();
     expect(message!.contentType).toBe('application/cloudevents+json');
     const payload = resolve(message!.payload.$ref);
-    expect(payload).toEqual(customerEventSchemas[type]);
+    // Bundled: the schema of the type, with its references made local to the document.
+    expect(payload.title).toBe((customerEventSchemas[type] as { title: string }).title);
+    expect(payload.properties.type).toEqual({ type: 'string', const: type });
+    expect(JSON.stringify(payload)).not.toMatch(/"\$(id|schema)"|schema\.json/);
     expect(message!.examples.length).toBeGreaterThan(0);
     for (const example of message!.examples) {
       expect(validate(example.payload)).toEqual({ valid: true, errors: [] });
     }
   });
 
-  it('resolves the payload schemas relative to the document, the way a file-based parser would', () => {
-    for (const message of messages) {
+  it('resolves the payload schemas of asyncapi.json relative to it, the way a file-based parser would', () => {
+    const source = JSON.parse(readFileSync(join(CONTRACTS_ROOT, 'asyncapi.json'), 'utf8')) as typeof doc;
+    const eventMessages = Object.values(source.components.messages).filter((m) => m.name in customerEventSchemas);
+    expect(eventMessages).toHaveLength(ALL_TYPES.length);
+    for (const message of eventMessages) {
       const file = join(CONTRACTS_ROOT, message.payload.$ref);
       const schema = JSON.parse(readFileSync(file, 'utf8'));
+      expect(schema).toEqual(customerEventSchemas[message.name as CustomerEventType]);
       for (const ref of refsIn(schema).filter((r) => !r.startsWith('#'))) {
         const defsFile = join(dirname(file), ref.split('#')[0]);
         expect(JSON.parse(readFileSync(defsFile, 'utf8'))).toEqual(customerDefsSchema);
@@ -497,7 +504,8 @@ describe('the command contract', () => {
     expect(schema.properties.type.const).toBe(type);
     const check = ajv.compile(schema);
     const message = Object.values(doc.components.messages).find((m) => m.name === type)!;
-    expect(message.payload.$ref).toBe(`./src/schemas/${type}.schema.json`);
+    // Bundled: the file's schema, under its name, in components.schemas.
+    expect(message.payload.$ref).toBe(`#/components/schemas/${type}`);
     for (const example of message.examples!)
       expect([check(example.payload), check.errors ?? null]).toEqual([true, null]);
   });

@@ -1,7 +1,8 @@
 /**
  * Checks a message body against the customer event contract: the JSON Schema of its `type`, plus the two
- * cross-field rules a schema cannot express (`subject` is `data.id`, `sequence` is `data.version`). For test suites
- * only (ajv is a devDependency), which is why it is reached through `testing/` and not the lib's index.
+ * cross-field rules a schema cannot express (`subject` is `data.id`, `sequence` is `data.version`). Subscribers get
+ * it from the `@customerflow/contracts` package; inside this repository it is for test suites (ajv is a
+ * devDependency of the service), which is why it is reached through `testing/` and not the lib's index.
  */
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';

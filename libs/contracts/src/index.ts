@@ -1,11 +1,12 @@
 /**
- * The versioned integration events CustomerFlow publishes to RabbitMQ (DESIGN section 4): the types the service maps
+ * The versioned integration events CustomerFlow publishes to RabbitMQ (README.md beside this folder, docs/contracts.md): the types the service maps
  * its domain events to, the JSON Schemas subscribers validate against and the AsyncAPI document that describes the
  * exchange. Subscribers may depend on everything exported here, so a breaking change means a new `.vN` event type,
  * never an edit of an existing one. Plain TypeScript and JSON on purpose: no framework, no other lib.
  */
 import asyncApi from '../asyncapi.json';
 import commandDefs from './schemas/command.defs.schema.json';
+import { bundleAsyncApi } from './asyncapi-bundle';
 import customerDefs from './schemas/customer.defs.schema.json';
 import deadLetterSchema from './schemas/customerflow.command.dead-letter.schema.json';
 import deactivateSchema from './schemas/customerflow.customer.deactivate.v1.schema.json';
@@ -56,7 +57,7 @@ export function routingKeyOf(type: string): string {
   return match[1];
 }
 
-/** One address of a customer, as in the REST body (DESIGN section 3). */
+/** One address of a customer, as in the REST body. */
 export interface AddressRepresentation {
   street: string;
   number: string;
@@ -69,7 +70,7 @@ export interface AddressRepresentation {
   country: string;
 }
 
-/** The customer as REST clients and subscribers see it (DESIGN section 3). */
+/** The customer as REST clients and subscribers see it. */
 export interface CustomerRepresentation {
   /** A decimal string, so the id strategy can change without breaking clients. */
   id: string;
@@ -188,5 +189,25 @@ export const commandDefsSchema: object = deepFreeze(commandDefs);
 /** The body of a message on the commands' dead letter queue. */
 export const commandDeadLetterSchema: object = deepFreeze(deadLetterSchema);
 
-/** The AsyncAPI 3.0 document (`libs/contracts/asyncapi.json`); its payload `$ref`s are file paths relative to it. */
-export const asyncApiDocument: object = deepFreeze(asyncApi);
+/**
+ * The AsyncAPI 3.1 document, bundled: `libs/contracts/asyncapi.json` with the schemas it references (payloads and
+ * the shared definitions they use) moved into `components.schemas`, so it has no external `$ref` (what
+ * `GET /asyncapi.json` serves).
+ */
+export const asyncApiDocument: object = deepFreeze(
+  bundleAsyncApi(asyncApi, {
+    'customer.defs.schema.json': customerDefs,
+    'command.defs.schema.json': commandDefs,
+    'customerflow.customer.registered.v1.schema.json': registeredSchema,
+    'customerflow.customer.updated.v1.schema.json': updatedSchema,
+    'customerflow.customer.deactivated.v1.schema.json': deactivatedSchema,
+    'customerflow.customer.reactivated.v1.schema.json': reactivatedSchema,
+    'customerflow.customer.erased.v1.schema.json': erasedSchema,
+    'customerflow.customer.register.v1.schema.json': registerSchema,
+    'customerflow.customer.update.v1.schema.json': updateSchema,
+    'customerflow.customer.deactivate.v1.schema.json': deactivateSchema,
+    'customerflow.customer.reactivate.v1.schema.json': reactivateSchema,
+    'customerflow.customer.erase.v1.schema.json': eraseSchema,
+    'customerflow.command.dead-letter.schema.json': deadLetterSchema,
+  }),
+);

@@ -12,7 +12,7 @@ export interface BackoffPolicy {
   readonly jitter: number;
 }
 
-/** DESIGN section 5: 1 s × 2^n, at most 5 minutes. */
+/** A failed row waits 1 s × 2^n, at most 5 minutes (libs/outbox/README.md, "Failures"). */
 export const ROW_FAILURE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 5 * 60_000, jitter: 0.2 };
 
 /** While the broker is down: retry soon, but settle at a pace that neither floods its logs nor a recovering broker. */

@@ -1,7 +1,7 @@
 /**
  * The outbox: the writer the write side's unit of work appends to, the transport (RabbitMQ when AMQP_URL is set,
  * in-process subscribers otherwise), the relay that drains `outbox_messages` to it (in this process when
- * OUTBOX_RELAY=inprocess), the admin operations and the broker health indicator.
+ * OUTBOX_RELAY=inprocess), the admin operations, the broker health indicator and the outbox metrics.
  *
  * Import `OutboxModule` in the API; `OutboxModule.forRelayProcess()` in a process whose job is to run the relay.
  */
@@ -10,6 +10,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig } from '@customerflow/platform';
 import { BrokerHealthIndicator } from './broker.health';
 import { OutboxAdmin } from './outbox-admin';
+import { OutboxMetrics } from './outbox-metrics';
 import { OutboxRelayHost, RUN_OUTBOX_RELAY } from './outbox-relay.host';
 import { OutboxScrubber } from './outbox-scrubber';
 import { OutboxSignal } from './outbox-signal';
@@ -42,6 +43,7 @@ import { RabbitMqTransport } from './transport/rabbitmq.transport';
     OutboxAdmin,
     BrokerHealthIndicator,
     OutboxRelayHost,
+    OutboxMetrics,
   ],
   exports: [
     OutboxSignal,

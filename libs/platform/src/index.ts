@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export * from './config/config.module';
+export * from './config/dot-env';
 export * from './database/database.module';
 export * from './database/data-source-options';
 export * from './database/ids/id-generator';
@@ -36,3 +37,5 @@ export * from './http/rate-limit';
 export * from './database/sqlite-checkpoint';
 export * from './observability/redaction';
 export * from './database/schema-map/schema-check';
+export * from './observability/logging';
+export * from './observability/open-telemetry';

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Open } from '../access.decorators';
 import { asyncApiDocument } from '@customerflow/contracts';
 
-/** The message contract for subscribers (AsyncAPI 3.0), served beside the REST contract at /docs-json. */
+/** The message contract for subscribers (AsyncAPI 3.1), served beside the REST contract at /docs-json. */
 @Open()
 @ApiTags('contracts')
 @Controller()
@@ -13,10 +13,10 @@ export class AsyncApiController {
     operationId: 'getAsyncApiDocument',
     summary: 'The message contract',
     description:
-      'The AsyncAPI 3.0 document of the events published to RabbitMQ: exchange, routing keys, CloudEvents envelope and the JSON Schema of each event type, bundled into one document with no external references.',
+      'The AsyncAPI 3.1 document of the events published to RabbitMQ: exchange, routing keys, CloudEvents envelope and the JSON Schema of each event type, bundled into one document with no external references.',
   })
   @ApiOkResponse({
-    description: 'The AsyncAPI 3.0 document of the events published to RabbitMQ',
+    description: 'The AsyncAPI 3.1 document of the events published to RabbitMQ',
     schema: { type: 'object' },
   })
   asyncApi(): object {

@@ -1,5 +1,5 @@
 /**
- * The customer representation of DESIGN section 3, described for OpenAPI. Over an existing database
+ * The customer representation (docs/contracts.md), described for OpenAPI. Over an existing database
  * (SCHEMA_MAP_FILE) a record the legacy application wrote is served as stored, so the schema states what such
  * records may look like: rules apply to what CustomerFlow writes, not to what it reads.
  */

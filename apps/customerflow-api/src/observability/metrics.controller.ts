@@ -1,9 +1,8 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { FastifyReply } from 'fastify';
 import { Open } from '../access.decorators';
-import { prometheusExporter } from '@customerflow/platform';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheusMetrics } from '@customerflow/platform';
 
 /** Prometheus scrape endpoint: host, HTTP and outbox metrics in the text exposition format. */
 @Open()
@@ -18,13 +17,12 @@ export class MetricsController {
     description:
       'Host, HTTP and outbox metrics (pending rows, dead letters, age of the oldest pending event, events relayed by this process) in the Prometheus text exposition format.',
   })
+  @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
   @ApiOkResponse({
     description: 'Prometheus text exposition format',
     content: { 'text/plain': { schema: { type: 'string' } } },
   })
-  metrics(@Res() reply: FastifyReply): void {
-    // The exporter writes the Node response itself; Fastify must not send one too.
-    reply.hijack();
-    prometheusExporter().getMetricsRequestHandler(reply.request.raw, reply.raw);
+  metrics(): Promise<string> {
+    return renderPrometheusMetrics();
   }
 }

@@ -1,4 +1,4 @@
-/** The customer as REST clients and event subscribers see it (DESIGN section 3), built from the aggregate's snapshot. */
+/** The customer as REST clients and event subscribers see it (docs/contracts.md), built from the aggregate's snapshot. */
 import type { CustomerRepresentation } from '@customerflow/contracts';
 import type { CustomerSnapshot } from '../domain';
 

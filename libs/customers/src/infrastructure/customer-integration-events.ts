@@ -1,5 +1,5 @@
 /**
- * Domain events → integration events (libs/contracts): the CloudEvents envelope of DESIGN section 4, ready for the
+ * Domain events → integration events (libs/contracts): the CloudEvents envelope of docs/contracts.md, ready for the
  * outbox. The W3C trace context of the request that made the change travels in the envelope and the AMQP headers,
  * so a subscriber's span joins the same trace.
  */

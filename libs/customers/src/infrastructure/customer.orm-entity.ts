@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A row of `customers`. The column names are the contract operators and CDC tools rely on (DESIGN section 5). */
+/** A row of `customers`. The column names are the contract operators and CDC tools rely on (docs/architecture.md). */
 @Entity({ name: 'customers' })
 export class CustomerOrmEntity {
   // BIGINT travels as a string (mysql2 bigNumberStrings) so ids never lose precision.

@@ -1,5 +1,5 @@
 /**
- * Publishes outbox rows to RabbitMQ (DESIGN section 4) on a confirm channel: a publish resolves only on the broker's
+ * Publishes outbox rows to RabbitMQ (the message contract of libs/contracts/README.md) on a confirm channel: a publish resolves only on the broker's
  * ack, which is when the relay may mark the row published.
  *
  * Topology, declared on every (re)connect so a fresh broker needs no set-up: the durable topic exchange
@@ -131,7 +131,7 @@ export class RabbitMqTransport extends OutboxTransport {
     await connection?.close().catch(() => undefined);
   }
 
-  /** DESIGN section 4: CloudEvents structured mode, the event id as messageId, trace context as headers. */
+  /** The message contract: CloudEvents structured mode, the event id as messageId, trace context as headers. */
   private propertiesOf(message: OutboxMessage): Options.Publish {
     const headers: Record<string, string> = {};
     if (message.headers.traceparent) headers.traceparent = message.headers.traceparent;

@@ -2,7 +2,7 @@ import { loadSchemaMap } from '../database/schema-map/load-schema-map';
 import { type SchemaMap, SchemaMapError } from '../database/schema-map/schema-map';
 
 /**
- * The service's configuration (DESIGN section 6), read from the environment once at start-up and validated, so a
+ * The service's configuration (every variable is in .env.example and the README's table), read from the environment once at start-up and validated, so a
  * bad value stops the process with one line naming the variable instead of failing later under load.
  */
 

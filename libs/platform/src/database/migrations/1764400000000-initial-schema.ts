@@ -3,7 +3,7 @@ import { dialectOf } from '../sql-dialect';
 import { schemaMapOf } from './schema-map-of';
 
 /**
- * The tables of DESIGN section 5. Their names and the outbox's Debezium columns (`id`, `aggregatetype`,
+ * The tables of docs/architecture.md ("The outbox and the relay"). Their names and the outbox's Debezium columns (`id`, `aggregatetype`,
  * `aggregateid`, `type`, `payload`) are part of the contract. `customers.id` stays an auto-increment column so an
  * existing schema keeps working, and the hilo allocator can still insert explicit ids into it.
  */
