@@ -19,6 +19,7 @@ import { dirname, resolve } from 'node:path';
 import type autocannon = require('autocannon');
 import type { RowDataPacket } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { prepareBenchToken } from './support/auth';
 import { BenchBroker } from './support/broker';
 import { loadConfig } from './support/config';
 import type { BenchContext } from './support/context';
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const scale = scaleConfig();
   const progress = new Progress();
+  await prepareBenchToken();
   const { listCustomersSql } = compiled<{ listCustomersSql: ListSql }>(
     config.root,
     'dist/libs/customers/src/application/queries/list-customers/list-sql.js',
