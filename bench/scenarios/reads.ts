@@ -15,9 +15,10 @@ import { hammer } from '../support/load';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import type { Side } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
-import { ratio } from '../support/stats';
+import { naiveFigures, ratio } from '../support/stats';
 
 export const LIST_PATH = '/v1/customers?status=active&limit=50&sort=-createdAt';
+const NAIVE_LIST_PATH = '/v1/customers?status=active&limit=50&page=1';
 
 interface Fetched {
   status: number;
@@ -141,12 +142,14 @@ export async function getByIdScenario(ctx: BenchContext) {
   const service = await loadSide(ctx, 'service', 'getById', probePath, requests);
   const raw = await loadSide(ctx, 'raw', 'getById', probePath, requests);
   const authOff = await loadSide(ctx, 'service', 'getById-auth-off', probePath, requests, undefined, 'off');
+  const naive = await loadSide(ctx, 'naive', 'getById', probePath, requests);
   const sameBody = isDeepStrictEqual(service.probe.body, raw.probe.body);
   if (!sameBody) ctx.notes.push(`getById: the raw floor's body for ${probePath} differs from the service's`);
   const profiles = await profiledRuns(ctx, 'getById', probePath, requests);
   return {
     ...figures(service.result, raw.result),
     authOff: authOffFigures(authOff.result),
+    ...naiveFigures(service.result, naive.result),
     customers,
     connections: ctx.config.connections,
     sameBodyAsService: sameBody,
@@ -158,6 +161,8 @@ export async function listScenario(ctx: BenchContext) {
   const requests = () => [{ method: 'GET', path: LIST_PATH }];
   const service = await loadSide(ctx, 'service', 'list', LIST_PATH, requests);
   const raw = await loadSide(ctx, 'raw', 'list', LIST_PATH, requests);
+  // The naive peer pages by offset, as its author would; the first page is the same 50 customers.
+  const naive = await loadSide(ctx, 'naive', 'list', NAIVE_LIST_PATH, () => [{ method: 'GET', path: NAIVE_LIST_PATH }]);
   const missing = service.probe.status === 404;
   if (missing)
     ctx.notes.push(
@@ -177,6 +182,7 @@ export async function listScenario(ctx: BenchContext) {
   const profiles = service.result ? await profiledRuns(ctx, 'list', LIST_PATH, requests) : {};
   return {
     ...figures(service.result, raw.result),
+    ...naiveFigures(service.result, naive.result),
     explain: await explainReads(ctx.db, ctx.config.customers),
     path: LIST_PATH,
     serviceEndpoint: missing

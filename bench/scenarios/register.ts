@@ -14,7 +14,7 @@ import { emptyTables, pendingOutboxRows } from '../support/database';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import { roundTripsOf, type Side, sleep } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
-import { ratio } from '../support/stats';
+import { naiveFigures, ratio } from '../support/stats';
 import { authOffFigures } from './reads';
 
 let sequence = 0;
@@ -106,6 +106,7 @@ export async function registerScenario(ctx: BenchContext) {
   const authOff = await runSide(ctx, 'service', undefined, 'off');
   // The same load once more with hilo ids, so the allocator's cost is read against AUTO_INCREMENT of this run.
   const hilo = await runSide(ctx, 'service', undefined, 'on', HILO);
+  const naive = await runSide(ctx, 'naive');
   const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
   const profiledSides: Side[] =
     ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
@@ -151,6 +152,8 @@ export async function registerScenario(ctx: BenchContext) {
         toAutoIncrement: ratio(hilo.rps, service.rps),
         roundTrips: hilo.roundTrips ?? null,
       },
+      ...naiveFigures(service, naive),
+      naiveRoundTrips: naive.roundTrips ?? null,
     },
     memory: {
       peakRssMb: service.peakRssMb,

@@ -3,6 +3,8 @@ import type { Pool } from 'mysql2/promise';
 import type { BenchBroker } from './broker';
 import type { BenchConfig } from './config';
 import {
+  naiveEntry,
+  naiveEnv,
   type NodeOptions,
   rawEntry,
   rawEnv,
@@ -25,7 +27,7 @@ export interface BenchContext {
   readonly notes: string[];
 }
 
-export const SIDE_LABEL: Record<Side, string> = { service: 'service', raw: 'raw floor' };
+export const SIDE_LABEL: Record<Side, string> = { service: 'service', raw: 'raw floor', naive: 'naive NestJS' };
 
 /**
  * Starts `side` on the bench port with its relay in process (as OUTBOX_RELAY=inprocess), waits until it answers,
@@ -58,13 +60,15 @@ export async function withHttpSide<T>(
           { ...serviceEnv(config, config.port, 'inprocess', auth), ...serviceOverrides },
           options,
         )
-      : startNode(
-          config,
-          `${label}-raw`,
-          rawEntry(config, 'server'),
-          rawEnv(config, config.port, 'inprocess'),
-          options,
-        );
+      : side === 'raw'
+        ? startNode(
+            config,
+            `${label}-raw`,
+            rawEntry(config, 'server'),
+            rawEnv(config, config.port, 'inprocess'),
+            options,
+          )
+        : startNode(config, `${label}-naive`, naiveEntry(config), naiveEnv(config, config.port), options);
   try {
     await waitForHttp(started, config.port);
     return await work(started);

@@ -117,16 +117,27 @@ export async function seedCustomers(db: Pool, count: number, onProgress: (done: 
   await db.query('ANALYZE TABLE customers, customer_addresses');
 }
 
-/** A pending backlog of `count` customer.registered rows, one aggregate each, payloads like the service's. */
-export async function seedOutbox(db: Pool, count: number, onProgress: (done: number) => void): Promise<void> {
-  await db.query('TRUNCATE TABLE outbox_messages');
+/**
+ * A backlog of `count` customer.registered rows, one aggregate each, payloads like the service's: pending by
+ * default, or already published at `publishedAt` (the rows retention keeps, or deletes once they are old enough).
+ * `keep` leaves the rows already there (bench:scale adds a fresh backlog on top of millions of published rows).
+ */
+export async function seedOutbox(
+  db: Pool,
+  count: number,
+  onProgress: (done: number) => void,
+  options: { publishedAt?: Date; keep?: boolean; firstCustomer?: number } = {},
+): Promise<void> {
+  if (!options.keep) await db.query('TRUNCATE TABLE outbox_messages');
   const createdBase = Date.parse('2025-01-01T00:00:00.000Z');
   const now = toDb(new Date(Date.now() - 1000));
+  const publishedAt = options.publishedAt ? toDb(options.publishedAt) : null;
+  const first = options.firstCustomer ?? 1;
   const chunk = 1000;
   for (let start = 1; start <= count; start += chunk) {
     const rows: unknown[][] = [];
     for (let i = start; i < Math.min(start + chunk, count + 1); i++) {
-      const c = seededCustomer(i, createdBase);
+      const c = seededCustomer(first + i - 1, createdBase);
       const id = randomUUID();
       rows.push([
         id,
@@ -137,10 +148,11 @@ export async function seedOutbox(db: Pool, count: number, onProgress: (done: num
         '{}',
         now,
         now,
+        publishedAt,
       ]);
     }
     await db.query(
-      'INSERT INTO outbox_messages (id, aggregatetype, aggregateid, type, payload, headers, occurred_at, available_at) VALUES ?',
+      'INSERT INTO outbox_messages (id, aggregatetype, aggregateid, type, payload, headers, occurred_at, available_at, published_at) VALUES ?',
       [rows],
     );
     onProgress(Math.min(start + chunk - 1, count));

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { benchAuthEnv } from './auth';
 import type { BenchConfig } from './config';
 
-export type Side = 'service' | 'raw';
+/** CustomerFlow, the hand-written raw floor, and the naive NestJS peer (bench/naive-nest). */
+export type Side = 'service' | 'raw' | 'naive';
 
 export interface Started {
   readonly name: string;
@@ -73,6 +74,23 @@ export function serviceEnv(
     OUTBOX_RELAY: relay,
     OUTBOX_BATCH_SIZE: String(config.batchSize),
     OUTBOX_POLL_MS: String(config.pollMs),
+  };
+}
+
+export function naiveEntry(config: BenchConfig): string {
+  return join(config.root, 'dist-bench/naive-nest/main.js');
+}
+
+/** The naive peer reads only what its author would configure: where the database and the broker are. */
+export function naiveEnv(config: BenchConfig, port: number): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    DATABASE_URL: config.databaseUrl,
+    AMQP_URL: config.amqpUrl,
+    AMQP_EXCHANGE: config.exchange,
   };
 }
 

@@ -24,6 +24,13 @@ interface HttpFigures {
   rawCpuMsPerRequest: Num;
   /** The same scenario on the service with AUTH_DISABLED=true, in the same run. */
   authOff?: { rps: Num; p50Ms: Num; p99Ms: Num; errors: Num; cpuMsPerRequest: Num };
+  /** The naive NestJS peer (bench/naive-nest), and CustomerFlow's throughput as a multiple of it. */
+  naiveRps?: Num;
+  naiveP50Ms?: Num;
+  naiveP99Ms?: Num;
+  naiveErrors?: Num;
+  naiveCpuMsPerRequest?: Num;
+  timesNaive?: Num;
 }
 
 export interface Results {
@@ -46,6 +53,7 @@ export interface Results {
         toAutoIncrement: Num;
         roundTrips: RoundTripFigures | null;
       };
+      naiveRoundTrips?: RoundTripFigures | null;
     };
     getById?: HttpFigures;
     list?: HttpFigures & { serviceEndpoint: string };
@@ -95,12 +103,17 @@ export interface Results {
 }
 
 export const TARGETS = {
-  register: 0.75,
-  getById: 0.5,
-  outboxDrain: 0.8,
+  register: 0.45,
+  getById: 0.6,
+  list: 0.7,
+  outboxDrain: 1.0,
   commitToConsumerP50Ms: 5,
-  commitToConsumerP99Ms: 25,
-  peakRssMb: 250,
+  commitToConsumerP99Ms: 10,
+  peakRssMb: 150,
+  /** CustomerFlow's throughput as a multiple of the naive NestJS peer's. */
+  registerTimesNaive: 1.25,
+  getByIdTimesNaive: 2,
+  listTimesNaive: 2,
 };
 
 const f = (value: Num | undefined, digits = 0) =>
@@ -117,8 +130,22 @@ function collectLoads(value: unknown): number[] {
 
 export function renderTable(results: Results): string {
   const s = results.scenarios;
-  const rows: string[][] = [['scenario', 'CustomerFlow', 'raw floor', 'ratio', 'target', 'verdict']];
-  const http = (name: string, r: HttpFigures | undefined, target: number | null) => {
+  const rows: string[][] = [
+    [
+      'scenario',
+      'CustomerFlow',
+      'raw floor',
+      'ratio',
+      'target',
+      'verdict',
+      'naive NestJS',
+      '× naive',
+      'target',
+      'verdict',
+    ],
+  ];
+  const noNaive = ['–', '–', '–', '–'];
+  const http = (name: string, r: HttpFigures | undefined, target: number | null, timesNaive: number | null) => {
     if (!r) return;
     rows.push([
       name,
@@ -129,6 +156,14 @@ export function renderTable(results: Results): string {
       pct(r.ratio),
       target === null ? '–' : `≥ ${Math.round(target * 100)}%`,
       target === null || r.ratio === null ? '–' : verdict(r.ratio >= target),
+      r.naiveRps === undefined || r.naiveRps === null
+        ? '–'
+        : `${f(r.naiveRps)} req/s, p50 ${f(r.naiveP50Ms)} ms, p99 ${f(r.naiveP99Ms)} ms, ${f(r.naiveErrors)} errors, ${f(r.naiveCpuMsPerRequest, 2)} ms CPU/req`,
+      r.timesNaive === undefined || r.timesNaive === null ? '–' : `${r.timesNaive.toFixed(2)}×`,
+      timesNaive === null ? '–' : `≥ ${timesNaive}×`,
+      timesNaive === null || r.timesNaive === undefined || r.timesNaive === null
+        ? '–'
+        : verdict(r.timesNaive >= timesNaive),
     ]);
     if (r.authOff)
       rows.push([
@@ -140,12 +175,16 @@ export function renderTable(results: Results): string {
         '–',
       ]);
   };
-  http('register (POST)', s.register, TARGETS.register);
+  http('register (POST)', s.register, TARGETS.register, TARGETS.registerTimesNaive);
   if (s.register?.roundTrips || s.register?.rawRoundTrips) {
     rows.push([
       'round trips to MariaDB per registration, relay included',
       f(s.register.roundTrips?.perRegistration, 2),
       f(s.register.rawRoundTrips?.perRegistration, 2),
+      '–',
+      '–',
+      '–',
+      f(s.register.naiveRoundTrips?.perRegistration, 2),
       '–',
       '–',
       '–',
@@ -175,8 +214,8 @@ export function renderTable(results: Results): string {
       '–',
     ]);
   }
-  http('get by id', s.getById, TARGETS.getById);
-  http('list page (limit 50, status)', s.list, null);
+  http('get by id', s.getById, TARGETS.getById, TARGETS.getByIdTimesNaive);
+  http('list page (limit 50, status)', s.list, TARGETS.list, TARGETS.listTimesNaive);
   if (s.readLatency) {
     const r = s.readLatency;
     rows.push([
@@ -231,6 +270,8 @@ export function renderTable(results: Results): string {
       verdict(m.peakRssMb < TARGETS.peakRssMb),
     ]);
   }
+  // Rows that have no naive counterpart (drain, latency, memory) get dashes in its columns.
+  for (const row of rows) if (row.length < rows[0].length) row.push(...noNaive.slice(0, rows[0].length - row.length));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   const out = [
@@ -244,6 +285,7 @@ export function renderTable(results: Results): string {
   for (const [who, trips] of [
     ['CustomerFlow', s.register?.roundTrips],
     ['raw floor', s.register?.rawRoundTrips],
+    ['naive NestJS', s.register?.naiveRoundTrips],
   ] as const) {
     if (!trips) continue;
     const shapes = Object.entries(trips.byShape).map(([shape, n]) => `${shape} ${n}`);

@@ -29,3 +29,23 @@ export function ratio(service: number | null, raw: number | null): number | null
   if (service === null || raw === null || !Number.isFinite(service) || !Number.isFinite(raw) || raw === 0) return null;
   return round(service / raw, 3);
 }
+
+interface SideLoad {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  cpuMsPerRequest: number;
+}
+
+/** The naive NestJS peer's figures, and CustomerFlow's throughput as a multiple of its own. */
+export function naiveFigures(service: SideLoad | null, naive: SideLoad | null) {
+  return {
+    naiveRps: naive?.rps ?? null,
+    naiveP50Ms: naive?.p50Ms ?? null,
+    naiveP99Ms: naive?.p99Ms ?? null,
+    naiveErrors: naive?.errors ?? null,
+    naiveCpuMsPerRequest: naive?.cpuMsPerRequest ?? null,
+    timesNaive: ratio(service?.rps ?? null, naive?.rps ?? null),
+  };
+}
