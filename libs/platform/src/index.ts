@@ -35,3 +35,4 @@ export * from './auth/route-access';
 export * from './http/rate-limit';
 export * from './database/sqlite-checkpoint';
 export * from './observability/redaction';
+export * from './http/json-body';
