@@ -1,9 +1,12 @@
 /**
  * "No malformed body, header or path ever yields a 500": fast-check throws arbitrary JSON, near-valid customers,
- * odd headers and odd ids at the write and read endpoints. Every answer must be a success or a 4xx, and every 4xx
- * must be problem+json.
+ * odd headers and odd ids at the write and read endpoints, as an authenticated caller; and hostile shapes (deep
+ * nesting, prototype keys, invalid UTF-8, ids and cursors beyond 2^63-1) with valid, forged and garbage credentials.
+ * Every answer must be a success or a 4xx, and every 4xx must be problem+json.
  */
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
+import { bearer, handMadeJwt, validClaims } from '../support/auth';
 import { aRegistration } from '../support/customer-bodies';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -87,6 +90,63 @@ const oddId = fc.oneof(
   fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent),
 );
 
+/** Bodies no honest client sends: nested deep, prototype keys spliced in anywhere, raw bytes that are not UTF-8. */
+const hostileBody = fc.oneof(
+  fc
+    .tuple(fc.integer({ min: 1, max: 4000 }), fc.constantFrom('[', '{"a":'))
+    .map(([depth, open]) => Buffer.from(`{"name":${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}}`)),
+  fc
+    .tuple(nearValidCustomer, fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.json())
+    .map(([customer, key, value]) => {
+      const text = JSON.stringify(customer);
+      return Buffer.from(text === '{}' ? `{"${key}":${value}}` : `{"${key}":${value},${text.slice(1)}`);
+    }),
+  fc
+    .tuple(fc.uint8Array({ minLength: 1, maxLength: 8 }), nearValidCustomer)
+    .map(([bytes, customer]) =>
+      Buffer.concat([
+        Buffer.from('{"name":"'),
+        Buffer.from(bytes),
+        Buffer.from(`",${JSON.stringify(customer).slice(1)}`),
+      ]),
+    ),
+);
+const credentials = fc.oneof(
+  fc.constant(null),
+  fc.constant('valid'),
+  fc.string({ maxLength: 60 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+  fc.string({ maxLength: 40 }).map((s) => `Bearer ${Buffer.from(s).toString('base64url')}`),
+  fc
+    .constantFrom('none', 'HS256', 'RS256')
+    .map((alg) => `Bearer ${handMadeJwt({ alg, typ: 'at+jwt' }, validClaims(), 'c2ln')}`),
+);
+const hugeId = fc.bigInt({ min: 2n ** 63n - 2n, max: 2n ** 70n }).map(String);
+
+/** Exactly these bytes, whatever they are (supertest would re-encode a body it takes for text). */
+function rawPost(path: string, body: Buffer, authorization: string | null) {
+  return new Promise<{ status: number; headers: Record<string, string> }>((resolve, reject) => {
+    const request = httpRequest(
+      new URL(path, t.url),
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          ...(authorization ? { authorization } : {}),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers as Record<string, string> }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 describe('fuzzing the API', () => {
   it('never answers 5xx to POST /v1/customers, whatever the body and Idempotency-Key', async () => {
     await fc.assert(
@@ -163,6 +223,24 @@ describe('fuzzing the API', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  }, 120_000);
+
+  it('never answers 5xx to hostile bodies, huge ids and cursors, with valid, forged or garbage credentials', async () => {
+    const valid = await bearer();
+    await fc.assert(
+      fc.asyncProperty(hostileBody, credentials, hugeId, async (body, credential, id) => {
+        const authorization = credential === 'valid' ? valid : credential;
+        expectNoServerError(await rawPost('/v1/customers', body, authorization));
+        const cursor = Buffer.from(
+          JSON.stringify({ v: 1, s: '-createdAt', k: '2026-01-01T00:00:00.000Z', i: id }),
+        ).toString('base64url');
+        const read = t.anonymous().get(`/v1/customers?cursor=${cursor}`);
+        expectNoServerError(await (authorization ? read.set('Authorization', authorization) : read));
+        const get = t.anonymous().get(`/v1/customers/${id}`);
+        expectNoServerError(await (authorization ? get.set('Authorization', authorization) : get));
+      }),
+      { numRuns: 150 },
     );
   }, 120_000);
 });

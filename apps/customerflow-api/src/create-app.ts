@@ -7,6 +7,7 @@
  * the limit, an unknown route); each of those still leaves as application/problem+json: the JSON parser below
  * fails with a ProblemException, and the others reach Nest's exception layer, hence the one ProblemDetailsFilter.
  */
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions, NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,10 +16,11 @@ import { Logger } from 'nestjs-pino';
 import { AmqpCommandServer, RethrowRpcErrors } from '@customerflow/inbox';
 import {
   type AppConfig,
+  forbiddenQueryParameters,
   installTraceContextPropagation,
+  parseJsonBody,
   PROBLEM_CONTENT_TYPE,
   type Problem,
-  ProblemException,
   problemBody,
   prometheusExporter,
   traceContextHook,
@@ -38,6 +40,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     AppModule.forRoot(config),
     new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
+      // During the drain our own hook answers 503 problem+json (see drainOnShutdown); Fastify's would be plain JSON.
+      return503OnClosing: false,
       // An id of any length is a 404 like any unknown id, as long as the URL fits in the request line at all.
       routerOptions: { maxParamLength: 2048 },
       frameworkErrors: routerErrors,
@@ -47,13 +51,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(app.get(Logger));
   warnWhenOpen(config, app.get(Logger));
   if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config));
+  await app.register(helmet, SECURITY_HEADERS);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', drainOnShutdown(app));
+  fastify.addHook('onSend', closeConnectionsWhileDraining(app));
   // Fastify sets no ETag of its own (ETags are the customer version, set by the controllers) and no X-Powered-By.
   fastify.addHook('onRequest', requireJsonBody);
+  fastify.addHook('onRequest', refusePrototypeQueryParameters);
   // After body parsing, so that the handler (and the unit of work it opens) runs inside the request's trace context.
   fastify.addHook('preHandler', traceContextHook);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
+  fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser);
   setupOpenApi(app);
   if (config.commands.enabled) await startCommandsConsumer(app);
   return app;
@@ -140,28 +148,89 @@ function requireJsonBody(request: FastifyRequest, reply: FastifyReply, done: () 
 }
 
 /**
- * Strict JSON, as the API has always read it: an object or an array (a bare string or number is malformed). An
- * empty body is no body. JSON.parse makes `__proto__` an own property, which validation then rejects as unknown.
+ * Strict JSON from the raw bytes (libs/platform http/json-body.ts): invalid UTF-8, nesting deeper than 32 levels and
+ * prototype keys are 400 problems before validation runs; an object or an array only; an empty body is no body.
  */
-function parseJsonBody(_request: FastifyRequest, text: string, done: (error: Error | null, body?: unknown) => void) {
-  if (text.trim() === '') return done(null, undefined);
-  const first = text.trimStart()[0];
-  if (first === '{' || first === '[') {
-    try {
-      const body: unknown = JSON.parse(text);
-      return done(null, body);
-    } catch {
-      // answered below
-    }
+function jsonBodyParser(_request: FastifyRequest, raw: Buffer, done: (error: Error | null, body?: unknown) => void) {
+  try {
+    done(null, parseJsonBody(raw));
+  } catch (error) {
+    done(error as Error);
   }
-  done(
-    new ProblemException({
-      status: 400,
-      slug: 'malformed-json',
-      title: 'Malformed JSON',
-      detail: 'The request body is not valid JSON.',
-    }),
-  );
+}
+
+/** `?__proto__=…` and the like are 400 like any unknown parameter; a query parser might drop them silently. */
+function refusePrototypeQueryParameters(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const start = request.url.indexOf('?');
+  const violations = start < 0 ? [] : forbiddenQueryParameters(request.url.slice(start + 1));
+  if (violations.length === 0) return done();
+  sendProblem(reply, request, {
+    status: 400,
+    slug: 'validation-failed',
+    title: 'The request is not valid',
+    detail: 'The request has invalid fields or parameters; see errors.',
+    errors: violations,
+  });
+}
+
+/**
+ * Security headers on every response (@fastify/helmet): nosniff, no referrer, no framing, and a CSP tight enough for
+ * an API yet one that Swagger UI at /docs runs under (its scripts and styles are served from /docs itself; it inlines
+ * styles and uses data: images).
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  // The API serves JSON to other origins' scripts only through CORS (CORS_ORIGINS); keep CORP out of its way.
+  crossOriginResourcePolicy: false,
+};
+
+/** Apps whose shutdown has begun (main.ts calls beginDrain on SIGTERM). */
+const draining = new WeakSet<object>();
+
+/** From now on, new requests get 503 and every response closes its connection; requests in flight finish. */
+export function beginDrain(app: NestFastifyApplication): void {
+  draining.add(app);
+}
+
+/**
+ * A request that arrives during the drain (on a kept-alive connection, or before the listener closes) is answered
+ * 503 problem+json with `Connection: close` and Retry-After, not reset: the client retries on another replica.
+ */
+function drainOnShutdown(app: NestFastifyApplication) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    if (!draining.has(app)) return done();
+    void reply.header('Connection', 'close').header('Retry-After', '1');
+    sendProblem(reply, request, {
+      status: 503,
+      slug: 'shutting-down',
+      title: 'Shutting down',
+      detail: 'This instance is shutting down; retry the request.',
+    });
+  };
+}
+
+/** Responses to requests still in flight close their connection too, so the server's close is not kept waiting. */
+function closeConnectionsWhileDraining(app: NestFastifyApplication) {
+  return (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (e: null, p: unknown) => void) => {
+    if (draining.has(app)) void reply.header('Connection', 'close');
+    done(null, payload);
+  };
 }
 
 function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): void {

@@ -39,3 +39,4 @@ export * from './observability/redaction';
 export * from './database/schema-map/schema-check';
 export * from './observability/logging';
 export * from './observability/open-telemetry';
+export * from './http/json-body';
