@@ -702,7 +702,14 @@ describe('Customer.ensureEntityTag', () => {
 
     expect(customer.entityTag).toBe('4.00ab');
     expect(() => customer.ensureEntityTag('4.00ab')).not.toThrow();
-    expect(thrownBy(() => customer.ensureEntityTag('4'))).toMatchObject({ code: 'CUSTOMER.VERSION_MISMATCH' });
+    expect(thrownBy(() => customer.ensureEntityTag('4.ffff'))).toMatchObject({ code: 'CUSTOMER.VERSION_MISMATCH' });
+    expect(thrownBy(() => customer.ensureEntityTag('3'))).toMatchObject({ code: 'CUSTOMER.VERSION_MISMATCH' });
+  });
+
+  it('accepts a bare version (what a command message carries) by the version alone', () => {
+    const customer = Customer.restore(aCustomerSnapshot({ version: 4, revision: '4.00ab' }));
+
+    expect(() => customer.ensureEntityTag('4')).not.toThrow();
   });
 });
 
