@@ -113,7 +113,12 @@ describe('start-up configuration', () => {
       ]);
       const lines = stdout.trim().split('\n');
       expect(lines.length).toBeGreaterThan(0);
-      for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 30, time: expect.any(Number) });
+      const records = lines.map((line) => JSON.parse(line) as { level: number; time: number; msg: string });
+      for (const record of records) expect(record).toMatchObject({ time: expect.any(Number) });
+      // Info lines, and one warning: no token is asked for on the embedded default, and the log says so.
+      expect(records.filter((record) => record.level !== 30).map((record) => [record.level, record.msg])).toEqual([
+        [40, expect.stringMatching(/^Authentication is OFF \(embedded default\)/)],
+      ]);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

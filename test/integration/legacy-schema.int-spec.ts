@@ -125,6 +125,7 @@ describe('over the legacy clientes/enderecos schema (masked documents, 1/0 statu
       'enderecos',
       'hilo_sequences',
       'idempotency_keys',
+      'inbox_messages',
       'migrations',
       'outbox_messages',
     ]);

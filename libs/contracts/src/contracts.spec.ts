@@ -17,7 +17,7 @@ import {
   CustomerEvent,
   customerEventSchemas,
   CustomerEventType,
-  CustomerRepresentation,
+  CustomerRegisteredData,
   routingKeyOf,
 } from './index';
 import { createCustomerEventValidator } from './testing';
@@ -28,7 +28,7 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 // --- object mothers: one valid event per type, typed so TypeScript checks the same field names as the schemas ---
 
-function aCustomer(overrides: Partial<CustomerRepresentation> = {}): CustomerRepresentation {
+function aCustomer(overrides: Partial<CustomerRegisteredData> = {}): CustomerRegisteredData {
   return {
     id: '42',
     name: 'Ana Souza',
@@ -196,7 +196,7 @@ describe('createCustomerEventValidator', () => {
       'personal data (%s) in erased',
       (field) => {
         const event = aValid(CustomerEventType.erased);
-        event.data[field] = aCustomer()[field as keyof CustomerRepresentation];
+        event.data[field] = aCustomer()[field as keyof CustomerRegisteredData];
         expect(errorsOf(event)).toEqual([`/data must NOT have additional property "${field}"`]);
       },
     );

@@ -90,14 +90,18 @@ export interface CustomerRepresentation {
   version: number;
 }
 
-export type CustomerRegisteredData = CustomerRepresentation;
+/**
+ * The service registers a customer only with an email, so the event always carries one (its JSON Schema says so);
+ * only a legacy record read over REST may have none.
+ */
+export type CustomerRegisteredData = Omit<CustomerRepresentation, 'email'> & { email: string };
 
 export interface CustomerUpdatedData {
   id: string;
   version: number;
   updatedAt: string;
   /** Only the fields that changed, with their new values; `null` means the value was removed. Never empty. */
-  changes: Partial<Pick<CustomerRepresentation, 'name' | 'email' | 'phone' | 'document' | 'birthDate' | 'addresses'>>;
+  changes: Partial<Pick<CustomerRegisteredData, 'name' | 'email' | 'phone' | 'document' | 'birthDate' | 'addresses'>>;
 }
 
 /** `deactivated` carries `status: 'inactive'`, `reactivated` carries `status: 'active'`. */

@@ -11,6 +11,8 @@ import {
   type CloudEventEnvelope,
   type CustomerEvent,
   type CustomerEventDataByType,
+  type CustomerRegisteredData,
+  type CustomerRepresentation,
   CustomerEventType,
 } from '@customerflow/contracts';
 import type { OutboxRecord } from '@customerflow/outbox';
@@ -53,7 +55,7 @@ type TypeAndData = {
 function typeAndDataOf(event: CustomerDomainEvent, id: string): TypeAndData {
   const at = event.occurredAt.toISOString();
   if (event instanceof CustomerRegistered)
-    return { type: CustomerEventType.registered, data: toRepresentation({ ...event.customer, id }) };
+    return { type: CustomerEventType.registered, data: registeredData(toRepresentation({ ...event.customer, id })) };
   if (event instanceof CustomerUpdated) {
     const { addresses, ...rest } = event.changes;
     const changes = { ...rest, ...(addresses ? { addresses: addresses.map((a) => ({ ...a })) } : {}) };
@@ -75,6 +77,12 @@ function typeAndDataOf(event: CustomerDomainEvent, id: string): TypeAndData {
     default:
       throw new Error(`no integration event for ${event.kind}`);
   }
+}
+
+/** Customer.register requires an email: only a legacy row may lack one, and the service never registers those. */
+function registeredData(customer: CustomerRepresentation): CustomerRegisteredData {
+  if (customer.email === null) throw new Error('a registered customer needs an email');
+  return { ...customer, email: customer.email };
 }
 
 /**

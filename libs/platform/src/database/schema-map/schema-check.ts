@@ -54,6 +54,7 @@ const OWN_TABLES = [
   'hilo_sequences',
   'customerflow_customer_state',
   'customerflow_unique_claims',
+  'inbox_messages',
 ];
 
 type Need = 'integer' | 'text' | 'date' | 'datetime' | 'status';
