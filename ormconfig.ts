@@ -9,7 +9,8 @@ import { AppConfig, dataSourceOptions, loadDotEnvOrExit } from '@customerflow/pl
 
 loadDotEnvOrExit();
 
-const config = AppConfig.fromEnvOrExit();
+// The migrations serve no customer data: a production environment without AUTH_* must not stop them.
+const config = AppConfig.fromEnvOrExit(AppConfig.servingNoCustomerData());
 
 export default new DataSource(
   dataSourceOptions(config.database, {

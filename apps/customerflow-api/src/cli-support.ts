@@ -23,7 +23,7 @@ export class CommandFailed extends Error {}
 
 export async function runCommand(work: (config: AppConfig, dataSource: DataSource) => Promise<void>): Promise<void> {
   Logger.overrideLogger(['error', 'warn']); // the command prints its own report
-  const config = AppConfig.fromEnvOrExit();
+  const config = AppConfig.fromEnvOrExit(AppConfig.servingNoCustomerData()); // a command serves no customer data
   const dataSource = new DataSource(dataSourceOptions(config.database, { poolSize: 2 }));
   try {
     await dataSource.initialize();

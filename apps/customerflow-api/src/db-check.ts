@@ -17,7 +17,7 @@ import {
 async function main(): Promise<number> {
   let config: AppConfig;
   try {
-    config = AppConfig.fromEnv();
+    config = AppConfig.fromEnv(AppConfig.servingNoCustomerData()); // it serves no customer data
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

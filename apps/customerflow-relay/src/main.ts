@@ -13,7 +13,7 @@ import { RelayModule } from './relay.module';
 
 async function main(): Promise<void> {
   // The relay serves health probes and metrics only, never customer data: the API's AUTH_* rules do not apply to it.
-  const config = AppConfig.fromEnvOrExit({ ...process.env, AUTH_DISABLED: 'true' });
+  const config = AppConfig.fromEnvOrExit(AppConfig.servingNoCustomerData());
   if (!config.amqpUrl) {
     // Relaying to the in-memory transport would mark every row published to nobody in this process.
     const error = new ConfigError(

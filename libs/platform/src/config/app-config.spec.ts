@@ -151,6 +151,13 @@ describe('AppConfig.fromEnv: authentication and limits', () => {
     });
   });
 
+  it('lets the relay, the migrations and the CLIs start in production without AUTH_*, the API not', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@db:3306/customers' };
+    expect(() => AppConfig.fromEnv(production)).toThrow(/AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY must be set/);
+    expect(AppConfig.fromEnv(AppConfig.servingNoCustomerData(production)).database).toMatchObject({ kind: 'mysql' });
+    expect(production).not.toHaveProperty('AUTH_DISABLED'); // the caller's environment is left as it was
+  });
+
   it('reads the JWKS URL, several audiences and an algorithm list', () => {
     const auth = AppConfig.fromEnv({
       AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',

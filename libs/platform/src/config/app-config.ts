@@ -87,6 +87,14 @@ export class AppConfig {
     }
   }
 
+  /**
+   * The environment as a process that serves no customer data sees it (the relay, migrations, the CLIs): who may
+   * call the API is not its business, so a production environment without AUTH_* must not stop it.
+   */
+  static servingNoCustomerData(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+    return { ...env, AUTH_DISABLED: 'true' };
+  }
+
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const database = parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL ?? 'sqlite:./data/customerflow.sqlite');
     const amqpUrl = optionalUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']);

@@ -68,6 +68,7 @@ function healthy(): { -readonly [K in keyof LiveSchema]: LiveSchema[K][number][]
       'hilo_sequences',
       'customerflow_customer_state',
       'customerflow_unique_claims',
+      'inbox_messages',
     ],
     columns: [
       typed('clientes', 'id_cliente', 'int'),
