@@ -203,9 +203,13 @@ const SECURITY_HEADERS = {
 /** Apps whose shutdown has begun (main.ts calls beginDrain on SIGTERM). */
 const draining = new WeakSet<object>();
 
-/** From now on, new requests get 503 and every response closes its connection; requests in flight finish. */
-export function beginDrain(app: NestFastifyApplication): void {
+/**
+ * From now on, new requests get 503 and every response closes its connection; requests in flight finish. No more
+ * commands are taken from the queue either; the promise settles when the commands in flight are done.
+ */
+export function beginDrain(app: NestFastifyApplication): Promise<void> {
   draining.add(app);
+  return app.get(AmqpCommandServer).stopTakingCommands();
 }
 
 /**

@@ -24,9 +24,9 @@ async function main(): Promise<void> {
       stopping = true;
       // New requests now get 503 + Connection: close, and so does every response; once the clients have gone (or
       // after the grace period) the listener, the relay's batch, the broker connection and the pools close.
-      beginDrain(app);
-      app.get(Logger).log(`${signal}: draining requests, then shutting down`, 'Shutdown');
-      connectionsGone(app.getHttpServer(), DRAIN_GRACE_MS)
+      const commandsStopped = beginDrain(app);
+      app.get(Logger).log(`${signal}: draining requests and commands, then shutting down`, 'Shutdown');
+      Promise.all([commandsStopped, connectionsGone(app.getHttpServer(), DRAIN_GRACE_MS)])
         .then(() => app.close())
         .then(
           () => process.exit(0),

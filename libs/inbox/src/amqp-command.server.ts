@@ -106,6 +106,15 @@ export class AmqpCommandServer extends Server implements CustomTransportStrategy
     await this.stopConsuming();
   }
 
+  /**
+   * The first step of a graceful stop (the API's SIGTERM handler calls it as the HTTP drain begins): the consumer is
+   * cancelled at once, so the broker hands the queue's remaining commands to another replica during the seconds
+   * the HTTP drain takes, instead of this process taking more it may not finish.
+   */
+  async stopTakingCommands(): Promise<void> {
+    await this.stopConsuming();
+  }
+
   async close(): Promise<void> {
     await this.stopConsuming();
     const { connection, channel } = this;
