@@ -11,8 +11,11 @@ import {
   ConfigError,
   dataSourceOptions,
   formatFindings,
+  type Finding,
   readLiveSchema,
+  type SchemaMap,
 } from '@customerflow/platform';
+import { CaptureNotSupported, captureStatus, describeCaptureStatus } from '@customerflow/customers';
 
 async function main(): Promise<number> {
   let config: AppConfig;
@@ -36,11 +39,32 @@ async function main(): Promise<number> {
   }
   try {
     const findings = checkSchema(config.schemaMap, await readLiveSchema(dataSource));
+    const capture = await captureFinding(dataSource, config.schemaMap);
     console.log(`db:check ${redacted(config.database.url)} against ${process.env.SCHEMA_MAP_FILE}\n`);
+    if (typeof capture === 'string') console.log(`INFO    ${capture}`);
+    else findings.push(capture);
     console.log(formatFindings(findings));
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/** Whether legacy writes are announced: a line to print, or a warning when the installed triggers are stale. */
+async function captureFinding(dataSource: DataSource, map: SchemaMap): Promise<Finding | string> {
+  try {
+    const status = await captureStatus(dataSource, map);
+    if (status.state !== 'stale') return describeCaptureStatus(status);
+    return {
+      severity: 'warning',
+      kind: 'capture',
+      entry: 'legacy capture',
+      message: describeCaptureStatus(status).replace(/^legacy capture: /, ''),
+      fix: 'npm run legacy:capture -- install   (replaces the capture triggers; legacy writers need not stop)',
+    };
+  } catch (error) {
+    if (error instanceof CaptureNotSupported) return `legacy capture: not available for this map: ${error.message}`;
+    throw error;
   }
 }
 

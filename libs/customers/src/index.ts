@@ -15,3 +15,17 @@ export { CustomerOrmEntity } from './infrastructure/customer.orm-entity';
 export { CustomerAddressOrmEntity } from './infrastructure/customer-address.orm-entity';
 export { customerOrmEntitiesFor } from './infrastructure/schema-mapped/schema-mapped.entities';
 export { MappedCustomerTables, OwnCustomerTables } from './application/queries/customer-tables';
+export {
+  CaptureNotSupported,
+  capturePlan,
+  type CapturePlan,
+  type CaptureTrigger,
+} from './infrastructure/schema-mapped/legacy-capture/capture-triggers';
+export {
+  CaptureRefused,
+  captureStatus,
+  type CaptureStatus,
+  describeCaptureStatus,
+  installCapture,
+  uninstallCapture,
+} from './infrastructure/schema-mapped/legacy-capture/legacy-capture';

@@ -35,7 +35,16 @@ export interface LiveSchema {
   readonly indexes: readonly LiveIndex[];
 }
 
-export type FindingKind = 'missing-table' | 'missing-column' | 'type' | 'index' | 'charset' | 'collation' | 'length';
+export type FindingKind =
+  | 'missing-table'
+  | 'missing-column'
+  | 'type'
+  | 'index'
+  | 'charset'
+  | 'collation'
+  | 'length'
+  /** The legacy-capture triggers are installed but were built from another map (npm run legacy:capture). */
+  | 'capture';
 
 export interface Finding {
   readonly severity: 'error' | 'warning';
