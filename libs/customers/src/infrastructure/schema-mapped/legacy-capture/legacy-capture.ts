@@ -140,9 +140,9 @@ async function requireOwnTables(dataSource: DataSource): Promise<void> {
 }
 
 async function binaryLogging(runner: QueryRunner): Promise<string> {
-  const [row] = await runner.query(
+  const [row] = (await runner.query(
     'SELECT @@log_bin AS logBin, @@log_bin_trust_function_creators AS trusted, @@binlog_format AS format',
-  );
+  )) as { logBin: unknown; trusted: unknown; format: unknown }[];
   if (Number(row.logBin) !== 1) return 'binary log off';
   return `binary log on (binlog_format ${textOf(row.format)}, log_bin_trust_function_creators ${Number(row.trusted)})`;
 }
@@ -187,6 +187,6 @@ function refusal(error: unknown, binaryLog = ''): CaptureRefused | null {
 }
 
 async function sqlModeOf(runner: QueryRunner): Promise<string> {
-  const [row] = await runner.query('SELECT @@SESSION.sql_mode AS mode');
+  const [row] = (await runner.query('SELECT @@SESSION.sql_mode AS mode')) as { mode: unknown }[];
   return textOf(row.mode);
 }
