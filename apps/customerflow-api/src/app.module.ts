@@ -22,7 +22,8 @@ import {
   createValidationPipe,
   DatabaseModule,
   FeatureFlagsModule,
-  IdempotencyRetention,
+  IdempotencyModule,
+  InTransactionEventsModule,
   loggerParams,
   ProblemDetailsFilter,
   RateLimitGuard,
@@ -56,6 +57,8 @@ export class AppModule {
         TerminusModule,
         CqrsModule.forRoot(),
         DatabaseModule.forRoot({ entities: customerOrmEntitiesFor(config.schemaMap) }),
+        IdempotencyModule,
+        InTransactionEventsModule,
         OutboxModule,
         CustomersModule,
         InboxModule.forRoot({ problemMappers: [customerProblems] }),
@@ -74,7 +77,6 @@ export class AppModule {
         MetricsController,
       ],
       providers: [
-        IdempotencyRetention,
         CustomerWritesGuard,
         // Guards run in this order: the caller is known before the rate limit counts it.
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,7 +5,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, toDb } from '@customerflow/platform';
+import { DatabaseResilience, dataSourceOptions, toDb, UnitOfWork } from '@customerflow/platform';
 import { createOutboxClaim } from './claim/outbox-claim';
 import type { OutboxMessage } from './outbox-message';
 import { OutboxRelay } from './outbox-relay';
@@ -223,14 +223,23 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
   });
 
   it('never publishes a row of a unit of work that has not committed on the shared SQLite connection', async () => {
-    const unitOfWork = dataSource.createQueryRunner();
-    await unitOfWork.startTransaction();
-    await insert(unitOfWork, [{ customerId: '1', version: 1 }]);
+    const unitOfWork = new UnitOfWork(dataSource, new DatabaseResilience());
+    let inserted!: () => void;
+    let rollBack!: () => void;
+    const rowInserted = new Promise<void>((resolve) => (inserted = resolve));
+    const rolledBack = unitOfWork.run(async () => {
+      await insert(unitOfWork.manager, [{ customerId: '1', version: 1 }]);
+      inserted();
+      await new Promise<void>((resolve) => (rollBack = resolve));
+      throw new Error('the unit of work fails, so its row is rolled back');
+    });
+    await rowInserted;
 
     const batch = relay.relayBatch();
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(delivered).toEqual([]);
-    await unitOfWork.rollbackTransaction();
+    rollBack();
+    await rolledBack.catch(() => undefined);
 
     expect(await batch).toMatchObject({ claimed: 0 });
     expect(delivered).toEqual([]);

@@ -6,7 +6,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { dialectOf, toDb } from '@customerflow/platform';
+import { dialectOf, toDb, underSqliteWriteLock } from '@customerflow/platform';
 import { placeholders } from './outbox-message';
 
 export const RETENTION_BATCH_SIZE = 500;
@@ -36,9 +36,12 @@ export class OutboxRetention {
       );
       if (rows.length === 0) break;
       const positions = rows.map((row) => Number(row.position));
-      await this.dataSource.query(
-        `DELETE FROM outbox_messages WHERE position IN (${placeholders(positions.length)}) AND published_at < ?`,
-        [...positions, cutoff],
+      // On SQLite's one connection a DELETE outside the lock could land in (and roll back with) a unit of work.
+      await underSqliteWriteLock(this.dataSource, () =>
+        this.dataSource.query(
+          `DELETE FROM outbox_messages WHERE position IN (${placeholders(positions.length)}) AND published_at < ?`,
+          [...positions, cutoff],
+        ),
       );
       deleted += positions.length;
       if (positions.length < batchSize) break;

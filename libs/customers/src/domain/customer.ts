@@ -1,7 +1,9 @@
 /**
- * The Customer aggregate: the one place that decides whether a change to a customer is allowed, applies it, and
- * records what happened as domain events. It holds value objects inside and speaks primitives at its edges
- * (CustomerInput in, CustomerSnapshot out), so handlers and the repository never build value objects themselves.
+ * The Customer aggregate: decides whether a change to one customer is allowed, applies it, and records what happened
+ * as domain events. What needs more than the customer in hand is decided around it: the handlers refuse an erased
+ * customer before changing it (load-for-change.ts), the repository a taken email or document and a version that
+ * changed meanwhile. It holds value objects inside and speaks primitives at its edges (CustomerInput in,
+ * CustomerSnapshot out), so handlers and the repository never build value objects themselves.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from './clock';

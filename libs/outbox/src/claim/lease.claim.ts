@@ -9,7 +9,7 @@
  */
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { DataSource } from 'typeorm';
-import { dialectOf, isTransientConcurrencyError, toDb } from '@customerflow/platform';
+import { dialectOf, isTransientConcurrencyError, SqliteWriteLock, toDb } from '@customerflow/platform';
 import {
   MESSAGE_COLUMNS,
   type OutboxMessage,
@@ -33,7 +33,7 @@ type Execute = (sql: string, parameters: unknown[]) => Promise<unknown>;
 export class LeaseClaim implements OutboxClaim {
   readonly mode = 'lease' as const;
   private readonly sqlite: boolean;
-  /** Autocommit statements on the pool (MySQL), or between transactions on the one connection (SQLite). */
+  /** Autocommit statements on the pool (MySQL), or under the write lock on the one connection (SQLite). */
   private readonly execute: Execute;
   private claims = 0;
 
@@ -90,7 +90,6 @@ export class LeaseClaim implements OutboxClaim {
 
 /** The part of better-sqlite3's Database the relay uses. */
 interface SqliteConnection {
-  readonly inTransaction: boolean;
   prepare(sql: string): {
     readonly reader: boolean;
     all(...parameters: unknown[]): unknown[];
@@ -102,16 +101,17 @@ interface SqliteConnection {
  * SQLite: TypeORM gives every caller the one connection, so a relay statement issued while a unit of work is
  * between its BEGIN and COMMIT would run inside that transaction: the claim could see (and publish) outbox rows
  * that are then rolled back, and a published mark could be rolled back with someone else's work. So each relay
- * statement waits until no transaction is open and then runs synchronously on the driver's connection, where no
- * other code can start one in between.
+ * statement takes the connection's write lock, which a unit of work holds from BEGIN to COMMIT, and runs on the
+ * driver's connection directly (better-sqlite3 answers with its own result shapes, `changes` included).
  */
 function sqliteExecutor(dataSource: DataSource): Execute {
   const connection = (dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
-  return async (sql, parameters) => {
-    while (connection.inTransaction) await new Promise((resolve) => setTimeout(resolve, 2));
-    const statement = connection.prepare(sql);
-    return statement.reader ? statement.all(...parameters) : statement.run(...parameters);
-  };
+  const lock = SqliteWriteLock.of(dataSource)!;
+  return (sql, parameters) =>
+    lock.hold(() => {
+      const statement = connection.prepare(sql);
+      return statement.reader ? statement.all(...parameters) : statement.run(...parameters);
+    });
 }
 
 class LeasedBatch implements ClaimedBatch {

@@ -14,9 +14,10 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { dialectOf, type OutboxClaimMode } from '@customerflow/platform';
+import { dialectOf } from '@customerflow/platform';
 import type { FailureVerdict } from '../backoff';
 import type { OutboxMessage } from '../outbox-message';
+import type { OutboxClaimMode } from '../outbox-options';
 import { LeaseClaim } from './lease.claim';
 import { SkipLockedClaim } from './skip-locked.claim';
 

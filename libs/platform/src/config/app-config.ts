@@ -1,3 +1,5 @@
+// Past the outbox's index, which imports the platform: this file imports nothing, so there is no cycle.
+import { type OutboxOptions, readOutboxOptions } from '../../../outbox/src/outbox-options';
 import { loadSchemaMap } from '../database/schema-map/load-schema-map';
 import { type SchemaMap, SchemaMapError } from '../database/schema-map/schema-map';
 
@@ -13,7 +15,6 @@ export type DatabaseConfig =
   | { readonly kind: 'mysql'; readonly url: string };
 
 export type IdStrategy = 'autoincrement' | 'hilo';
-export type OutboxClaimMode = 'auto' | 'skip-locked' | 'lease';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export class ConfigError extends Error {
@@ -33,15 +34,8 @@ export class AppConfig {
   readonly readDatabase!: DatabaseConfig;
   readonly amqpUrl!: string | null;
   readonly amqpExchange!: string;
-  readonly outbox!: {
-    readonly relay: 'inprocess' | 'off';
-    readonly pollMs: number;
-    readonly batchSize: number;
-    readonly maxAttempts: number;
-    readonly retentionHours: number;
-    readonly claim: OutboxClaimMode;
-    readonly leaseMs: number;
-  };
+  /** Owned by libs/outbox, which names, bounds and defaults them (outbox-options.ts). */
+  readonly outbox!: OutboxOptions;
   /** Commands received over RabbitMQ (the `customerflow.commands` queue) and the inbox that dedupes them. */
   readonly commands!: {
     /** Consume the commands queue in the API process; only when AMQP_URL is set too. */
@@ -104,15 +98,10 @@ export class AppConfig {
       readDatabase: env.DATABASE_READ_URL ? parseDatabaseUrl('DATABASE_READ_URL', env.DATABASE_READ_URL) : database,
       amqpUrl,
       amqpExchange: nonEmpty(env, 'AMQP_EXCHANGE', 'customerflow.events'),
-      outbox: {
-        relay: oneOf(env, 'OUTBOX_RELAY', ['inprocess', 'off'] as const, 'inprocess'),
-        pollMs: integer(env, 'OUTBOX_POLL_MS', 1000, 10, 3_600_000),
-        batchSize: integer(env, 'OUTBOX_BATCH_SIZE', 100, 1, 10_000),
-        maxAttempts: integer(env, 'OUTBOX_MAX_ATTEMPTS', 20, 1, 1000),
-        retentionHours: integer(env, 'OUTBOX_RETENTION_HOURS', 168, 0, 100_000),
-        claim: oneOf(env, 'OUTBOX_CLAIM', ['auto', 'skip-locked', 'lease'] as const, 'auto'),
-        leaseMs: integer(env, 'OUTBOX_LEASE_MS', 30_000, 100, 3_600_000),
-      },
+      outbox: readOutboxOptions({
+        integer: (variable, fallback, min, max) => integer(env, variable, fallback, min, max),
+        oneOf: (variable, allowed, fallback) => oneOf(env, variable, allowed, fallback),
+      }),
       commands: commandsConfig(env, amqpUrl),
       idStrategy: oneOf(env, 'ID_STRATEGY', ['autoincrement', 'hilo'] as const, 'autoincrement'),
       hiloBlockSize: integer(env, 'HILO_BLOCK_SIZE', 100, 1, 1_000_000),

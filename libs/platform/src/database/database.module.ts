@@ -1,16 +1,13 @@
 /**
- * Wires the databases: the primary (TypeORM, for the write side and its unit of work), the read connection for
- * queries, the id generator, the idempotency store, the in-transaction event bus and the unit of work (which carries
- * its EntityManager through async calls without passing it around).
+ * Wires the databases, for every process that uses one (the API, the relay): the primary (TypeORM, for the write
+ * side and its unit of work), the read connection for queries, the id generator and the unit of work (which carries
+ * its EntityManager through async calls without passing it around). What only the API needs, idempotency and the
+ * in-transaction event bus, has modules of its own that only the API imports.
  */
 import { type DynamicModule, Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { InTransactionEventBus } from '../events/in-transaction-event-bus';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
-import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseResilience } from './database-resilience';
 import { HiloIdGenerator } from './ids/hilo-id-generator';
@@ -42,7 +39,6 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [
-        DiscoveryModule,
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
@@ -56,9 +52,6 @@ export class DatabaseModule {
       providers: [
         { provide: DatabaseResilience, useFactory: () => new DatabaseResilience() },
         UnitOfWork,
-        InTransactionEventBus,
-        IdempotencyStore,
-        IdempotencyInterceptor,
         {
           provide: ReadDatabase,
           inject: [AppConfig, getDataSourceToken(), DatabaseResilience],
@@ -89,7 +82,7 @@ export class DatabaseModule {
           useFactory: (read: ReadDatabase, primary: DataSource) => new ReadDataSourceCloser(read, primary),
         },
       ],
-      exports: [UnitOfWork, ReadDatabase, IdGenerator, InTransactionEventBus, IdempotencyStore, IdempotencyInterceptor],
+      exports: [UnitOfWork, ReadDatabase, IdGenerator, DatabaseResilience],
     };
   }
 }

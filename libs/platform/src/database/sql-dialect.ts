@@ -1,6 +1,7 @@
 /**
- * The one place where the SQL of SQLite and MySQL/MariaDB differs. Queries and migrations ask this
- * module instead of testing the driver type themselves.
+ * Which of SQLite and MySQL/MariaDB a connection speaks, and what their drivers' errors mean. Code with SQL for both
+ * asks `dialectOf` instead of testing the driver type; the SQL that differs stays beside its query (migrations, the
+ * outbox claims, retention and admin, the hilo generator, the read side's list SQL).
  */
 import type { DataSource, QueryRunner } from 'typeorm';
 

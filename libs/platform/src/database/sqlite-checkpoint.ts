@@ -4,19 +4,17 @@
  * checkpoint has happened. After erasing personal data we therefore checkpoint and truncate the WAL at once.
  */
 import type { DataSource } from 'typeorm';
-import { dialectOf } from './sql-dialect';
+import { SqliteWriteLock } from './sqlite-write-lock';
 
 interface SqliteConnection {
-  readonly inTransaction: boolean;
   pragma(sql: string): unknown;
 }
 
 /** Best effort: a checkpoint that cannot finish now (a reader holds an old snapshot) is completed by the next one. */
 export async function checkpointSqlite(dataSource: DataSource): Promise<void> {
-  if (dialectOf(dataSource) !== 'sqlite') return;
+  const lock = SqliteWriteLock.of(dataSource);
   const connection = (dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
-  if (!connection) return;
+  if (!lock || !connection) return;
   // The one connection is shared with units of work; a pragma inside someone's transaction would fail.
-  while (connection.inTransaction) await new Promise((resolve) => setTimeout(resolve, 2));
-  connection.pragma('wal_checkpoint(TRUNCATE)');
+  await lock.hold(() => connection.pragma('wal_checkpoint(TRUNCATE)'));
 }

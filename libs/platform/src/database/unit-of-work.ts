@@ -11,9 +11,8 @@
  * On MySQL every pooled connection is at READ COMMITTED already (set once when the pool opens it, see
  * writer-session.ts), so a unit of work costs no `SET TRANSACTION` round trip.
  *
- * SQLite (the embedded default) has one connection that TypeORM shares between all callers, and it turns a second
- * concurrent transaction into a savepoint of the first. Units of work are therefore serialised there: every write
- * to SQLite goes through `run`, one at a time (SQLite allows a single writer anyway).
+ * On SQLite (the embedded default) a unit of work holds the connection's write lock from BEGIN to COMMIT (see
+ * sqlite-write-lock.ts), so units of work run one at a time there and no other writer's statement lands in one.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
@@ -21,7 +20,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ExponentialBackoff, handleWhen, retry, TaskCancelledError } from 'cockatiel';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseResilience } from './database-resilience';
-import { dialectOf, isTransientConcurrencyError } from './sql-dialect';
+import { isTransientConcurrencyError } from './sql-dialect';
+import { SqliteWriteLock } from './sqlite-write-lock';
 
 /** Tries of one unit of work in all: the first and up to three after a deadlock or lock-wait timeout. */
 const UNIT_OF_WORK_MAX_ATTEMPTS = 4;
@@ -42,14 +42,14 @@ export class UnitOfWork {
     backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
   });
 
-  /** The tail of the queue of SQLite units of work; null on MySQL, where transactions run side by side. */
-  private sqliteQueue: Promise<unknown> | null;
+  /** Null on MySQL, where transactions run side by side. */
+  private readonly sqliteWriteLock: SqliteWriteLock | null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly resilience: DatabaseResilience,
   ) {
-    this.sqliteQueue = dialectOf(dataSource) === 'sqlite' ? Promise.resolve() : null;
+    this.sqliteWriteLock = SqliteWriteLock.of(dataSource);
     this.retryOnTransientConflict.onRetry(({ attempt }) =>
       this.logger.warn(`transient lock conflict, retrying unit of work (attempt ${attempt + 1})`),
     );
@@ -77,10 +77,8 @@ export class UnitOfWork {
 
   /** `answered` fires when the caller already got a timeout: the work must then roll back, not commit. */
   private attempt<T>(work: () => Promise<T>, answered: AbortSignal): Promise<T> {
-    if (!this.sqliteQueue) return this.transaction(work, answered);
-    const turn = this.sqliteQueue.then(() => this.transaction(work, answered));
-    this.sqliteQueue = turn.catch(() => undefined);
-    return turn;
+    if (!this.sqliteWriteLock) return this.transaction(work, answered);
+    return this.sqliteWriteLock.hold(() => this.transaction(work, answered));
   }
 
   private async transaction<T>(work: () => Promise<T>, answered: AbortSignal): Promise<T> {

@@ -1,12 +1,18 @@
 /**
- * The `idempotency_keys` table. A key is claimed in a short transaction of its own (so a second request with the
- * same key sees it at once and gets 409 instead of waiting on a lock), then completed inside the command's unit
- * of work: the stored response commits together with the customer and its outbox rows, or not at all.
+ * The `idempotency_keys` table. A key is claimed by statements that commit at once, before the command's unit of
+ * work opens (so a second request with the same key sees it at once and gets 409 instead of waiting on a lock),
+ * then completed inside that unit of work: the stored response commits together with the customer and its outbox
+ * rows, or not at all. Releasing a claim and purging expired keys are statements of their own as well.
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ExponentialBackoff, handleWhen, retry, TaskCancelledError } from 'cockatiel';
+import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { isUniqueViolation } from '../database/sql-dialect';
+import { DatabaseResilience } from '../database/database-resilience';
+import { isTransientConcurrencyError, isUniqueViolation } from '../database/sql-dialect';
+import { underSqliteWriteLock } from '../database/sqlite-write-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 
 export interface StoredResponse {
@@ -27,6 +33,12 @@ const FORGOTTEN_HASH = 'erased';
 /** How long a claim protects a request that is still running; a crashed request's key frees itself after this. */
 const IN_FLIGHT_LOCK_MS = 60_000;
 
+/** A deadlock victim or a lock-wait timeout is run again, up to three times after the first (as a unit of work). */
+const retryOnTransientConflict = retry(handleWhen(isTransientConcurrencyError), {
+  maxAttempts: 3,
+  backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 200 }),
+});
+
 interface KeyRow {
   request_hash: string;
   state: 'in_flight' | 'completed';
@@ -42,14 +54,16 @@ interface KeyRow {
 export class IdempotencyStore {
   constructor(
     private readonly unitOfWork: UnitOfWork,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly resilience: DatabaseResilience,
     private readonly config: AppConfig,
   ) {}
 
-  /** Each step is its own short unit of work, committed before the command starts. */
+  /** Each step is a statement committed on its own, before the command's unit of work opens. */
   async claim(key: string, requestHash: string, now = new Date()): Promise<ClaimOutcome> {
     const db = {
       query: <T = unknown>(sql: string, params: unknown[]) =>
-        this.unitOfWork.run<T>(() => this.unitOfWork.manager.query(sql, params)),
+        this.committedAtOnce(() => this.dataSource.query<T>(sql, params)),
     };
     for (let attempt = 0; attempt < 5; attempt++) {
       const token = randomUUID();
@@ -96,8 +110,8 @@ export class IdempotencyStore {
       }
       if (fromDb(row.locked_until) > now) return { kind: 'in-flight' };
       // The first request died without completing or releasing: take its claim over.
-      const taken = await this.unitOfWork.run(() =>
-        this.unitOfWork.manager
+      const taken = await this.committedAtOnce(() =>
+        this.dataSource
           .createQueryBuilder()
           .update('idempotency_keys')
           .set({ claim_token: token, locked_until: toDb(addMs(now, IN_FLIGHT_LOCK_MS)) })
@@ -128,8 +142,8 @@ export class IdempotencyStore {
 
   /** Frees a claim whose request failed, so the client may retry with the same key. */
   async release(key: string, token: string): Promise<void> {
-    await this.unitOfWork.run(() =>
-      this.unitOfWork.manager.query(
+    await this.committedAtOnce(() =>
+      this.dataSource.query(
         "DELETE FROM idempotency_keys WHERE idempotency_key = ? AND claim_token = ? AND state = 'in_flight'",
         [key, token],
       ),
@@ -155,15 +169,15 @@ export class IdempotencyStore {
   async purgeExpired(now = new Date(), batchSize = 500): Promise<number> {
     let purged = 0;
     for (;;) {
-      const rows = await this.unitOfWork.run<Array<{ idempotency_key: string }>>(() =>
-        this.unitOfWork.manager.query('SELECT idempotency_key FROM idempotency_keys WHERE expires_at < ? LIMIT ?', [
-          toDb(now),
-          batchSize,
-        ]),
+      const rows = await this.committedAtOnce(() =>
+        this.dataSource.query<Array<{ idempotency_key: string }>>(
+          'SELECT idempotency_key FROM idempotency_keys WHERE expires_at < ? LIMIT ?',
+          [toDb(now), batchSize],
+        ),
       );
       if (rows.length === 0) return purged;
-      await this.unitOfWork.run(() =>
-        this.unitOfWork.manager
+      await this.committedAtOnce(() =>
+        this.dataSource
           .createQueryBuilder()
           .delete()
           .from('idempotency_keys')
@@ -175,6 +189,22 @@ export class IdempotencyStore {
       );
       purged += rows.length;
     }
+  }
+
+  /**
+   * One statement outside any unit of work, under the resilience policies a unit of work has (timeout, breaker,
+   * retry of a transient conflict) and, on SQLite, the connection's write lock. Never called inside a unit of work:
+   * it would wait for that unit's lock on SQLite.
+   */
+  private committedAtOnce<T>(statement: () => Promise<T>): Promise<T> {
+    return this.resilience.execute((answered) =>
+      retryOnTransientConflict.execute(() =>
+        underSqliteWriteLock(this.dataSource, () => {
+          if (answered.aborted) throw new TaskCancelledError('the caller was answered with a timeout');
+          return statement();
+        }),
+      ),
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Raw rows of the read side's SQL and their mapping to views. Drivers differ in what they return (mysql2: Date
- * objects and string BIGINTs; better-sqlite3: UTC text and numbers); this is the one place that evens that out.
+ * objects and string BIGINTs; better-sqlite3: UTC text and numbers); the read side's rows are evened out here.
  */
 import { fromDb } from '@customerflow/platform';
 import type { CustomerView } from './customer.view';

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectOf, isUniqueViolation } from '../sql-dialect';
+import { underSqliteWriteLock } from '../sqlite-write-lock';
 import type { UnitOfWork } from '../unit-of-work';
 import { maxId, moveCounter, quoteIdentifier, readCounter, serverFacts, withHiloLock } from './auto-increment-counter';
 import { IdBlock } from './id-block';
@@ -37,7 +38,8 @@ interface SequenceState {
  * InnoDB also moves the counter past every explicit id inserted, but our ids are below `end`, where it already is.
  * The next block is reserved in the background once half of the current one is used, so requests rarely wait.
  *
- * SQLite has one writer process and no counter to move: the reservation joins the caller's unit of work.
+ * SQLite has one writer process and no counter to move: the reservation joins the caller's unit of work, or takes
+ * the connection's write lock for a transaction of its own outside one.
  */
 export class HiloIdGenerator extends IdGenerator {
   private readonly logger = new Logger(HiloIdGenerator.name);
@@ -187,7 +189,10 @@ export class HiloIdGenerator extends IdGenerator {
     return this.mariadb;
   }
 
-  /** SQLite: one process writes, on one connection, so the reservation joins the caller's unit of work. */
+  /**
+   * SQLite: one process writes, on one connection, so the reservation joins the caller's unit of work (which holds
+   * the write lock); without one it takes the lock for a transaction of its own.
+   */
   private async reserveOnSqlite(sequence: IdSequence, size: bigint): Promise<IdBlock> {
     const work = async (manager: EntityManager): Promise<bigint> => {
       const seed = `(SELECT COALESCE(MAX(${quoteIdentifier(sequence.column)}), 0) + 1 FROM ${quoteIdentifier(sequence.table)})`;
@@ -213,7 +218,7 @@ export class HiloIdGenerator extends IdGenerator {
       try {
         const end = this.unitOfWork
           ? await this.unitOfWork.run(() => work(this.unitOfWork!.manager))
-          : await this.dataSource.transaction(work);
+          : await underSqliteWriteLock(this.dataSource, () => this.dataSource.transaction(work));
         return new IdBlock(end - size, end);
       } catch (error) {
         if (isUniqueViolation(error) && attempt < 5) continue;
