@@ -8,6 +8,8 @@ import { Logger } from '@nestjs/common';
 import {
   ErrorCode,
   type JsonValue,
+  OpenFeatureEventEmitter,
+  ProviderEvents,
   type Provider,
   type ResolutionDetails,
   StandardResolutionReasons,
@@ -18,6 +20,8 @@ type FlagValues = Readonly<Record<string, JsonValue>>;
 export class FileFlagProvider implements Provider {
   readonly metadata = { name: 'file' } as const;
   readonly runsOn = 'server' as const;
+  /** Says ConfigurationChanged after each reload, so callers that cache an evaluation know to ask again. */
+  readonly events = new OpenFeatureEventEmitter();
   private readonly logger = new Logger(FileFlagProvider.name);
   private flags: FlagValues = {};
 
@@ -67,6 +71,7 @@ export class FileFlagProvider implements Provider {
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         throw new Error('the file must hold a JSON object of flag → value');
       this.flags = parsed as FlagValues;
+      this.events.emit(ProviderEvents.ConfigurationChanged);
       this.logger.log(`feature flags loaded from ${this.file}: ${JSON.stringify(this.flags)}`);
     } catch (error) {
       this.logger.warn(
