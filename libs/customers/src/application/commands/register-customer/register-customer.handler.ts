@@ -13,10 +13,13 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
     private readonly clock: Clock,
   ) {}
 
-  execute({ input }: RegisterCustomerCommand): Promise<CustomerRepresentation> {
+  async execute({ input }: RegisterCustomerCommand): Promise<CustomerRepresentation> {
+    // With hilo ids the id exists before the insert; with auto-increment the repository learns it on insert (null
+    // here). Drawn before the unit of work opens: a block reservation needs a pooled connection of its own, and a
+    // registration holding one in an open transaction while it waits would, with enough of them, leave it none.
+    const id = await this.customers.nextId();
     return this.unitOfWork.run(async () => {
-      // With hilo ids the id exists before the insert; with auto-increment the repository learns it on insert.
-      const customer = Customer.register(input, this.clock, await this.customers.nextId());
+      const customer = Customer.register(input, this.clock, id);
       await this.customers.save(customer);
       return toRepresentation(customer.snapshot());
     });
