@@ -98,7 +98,15 @@ export class SchemaMappedCustomerRepository extends CustomerRepository implement
 
   nextId(): Promise<CustomerId | null> {
     const t = this.map.customers;
-    return this.ids.nextId({ name: t.table, table: t.table, column: t.id });
+    // The map's `ids` entry decides this table's strategy (the live switch rolls processes onto a map that says
+    // hilo); without one, ID_STRATEGY does.
+    return this.ids.nextId({
+      name: t.table,
+      table: t.table,
+      column: t.id,
+      ...(t.ids ? { strategy: t.ids.strategy } : {}),
+      ...(t.ids?.blockSize ? { blockSize: t.ids.blockSize } : {}),
+    });
   }
 
   async findById(id: CustomerId): Promise<Customer | null> {

@@ -10,7 +10,6 @@ import { maxId, moveCounter, readCounter, type ServerFacts, serverFacts, withHil
 import type { AppConfig } from '../../config/app-config';
 import type { SchemaMap } from '../schema-map/schema-map';
 import { HiloIdGenerator } from './hilo-id-generator';
-import type { IdSequence } from './id-generator';
 
 export interface IdSwitchTarget {
   readonly table: string;
@@ -206,16 +205,5 @@ export function customerIdTarget(map: SchemaMap, defaultBlockSize?: number): IdT
     strategy: entry.ids?.strategy ?? 'autoincrement',
     // Without a blockSize in the map the generator's default (HILO_BLOCK_SIZE) applies.
     blockSize: entry.ids?.blockSize ?? defaultBlockSize ?? 0,
-  };
-}
-
-/** The id sequence of a target, as the repositories ask the IdGenerator for it. */
-export function idSequenceOf(target: IdTarget): IdSequence {
-  return {
-    name: target.table,
-    table: target.table,
-    column: target.column,
-    strategy: target.strategy,
-    ...(target.blockSize > 0 ? { blockSize: target.blockSize } : {}),
   };
 }
