@@ -1,7 +1,6 @@
 /**
  * The raw floor's MySQL pool, set up the way the service's TypeORM data source is (mysql2, same pool size, UTC,
- * BIGINT as strings, DATE as text), except that READ COMMITTED is set once per connection instead of before every
- * transaction: that is what a careful hand-written service does.
+ * BIGINT as strings, DATE as text, READ COMMITTED set once per connection).
  */
 import { createPool, type Pool } from 'mysql2/promise';
 
