@@ -48,12 +48,14 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-it('validates the events the service published, and rejects a tampered one', () => {
+it('validates the events the service published, as .v1 and as the .v2 the relay derives, and rejects a tampered one', () => {
   writeFileSync(join(scratch, 'events.json'), JSON.stringify(capturedEvents));
   writeFileSync(
     join(scratch, 'check.js'),
-    `const { createCustomerEventValidator, routingKeyOf } = require('@customerflow/contracts');
-const events = require('./events.json');
+    `const { createCustomerEventValidator, customerEventPublications, routingKeyOf } = require('@customerflow/contracts');
+const stored = require('./events.json');
+const published = stored.flatMap((event) => customerEventPublications(['v1', 'v2'])(event.type, JSON.stringify(event)));
+const events = published.map((publication) => JSON.parse(publication.payload));
 const validate = createCustomerEventValidator();
 const tampered = { ...events[0], data: { ...events[0].data, email: 42 } };
 console.log(JSON.stringify({
@@ -64,7 +66,9 @@ console.log(JSON.stringify({
   const output = JSON.parse(execFileSync(process.execPath, ['check.js'], { cwd: scratch, encoding: 'utf8' }));
   expect(output.results).toEqual([
     { type: 'customerflow.customer.registered.v1', key: 'customer.registered', valid: true, errors: [] },
+    { type: 'customerflow.customer.registered.v2', key: 'v2.customer.registered', valid: true, errors: [] },
     { type: 'customerflow.customer.updated.v1', key: 'customer.updated', valid: true, errors: [] },
+    { type: 'customerflow.customer.updated.v2', key: 'v2.customer.updated', valid: true, errors: [] },
   ]);
   expect(output.tampered).toEqual({ valid: false, errors: ['/data/email must be string'] });
 });
@@ -102,7 +106,7 @@ it('ships the JSON Schemas and the AsyncAPI document, bundled and as files', () 
       '-e',
       `const c = require('@customerflow/contracts');
 const files = require('node:fs').readdirSync(require('node:path').join(require.resolve('@customerflow/contracts/package.json'), '..', 'src', 'schemas'));
-console.log(JSON.stringify({ asyncapi: c.asyncApiDocument.asyncapi, types: Object.keys(c.customerEventSchemas), files: files.sort(),
+console.log(JSON.stringify({ asyncapi: c.asyncApiDocument.asyncapi, types: [...Object.keys(c.customerEventSchemas), ...Object.keys(c.customerEventSchemasV2)], files: files.sort(),
   source: require('@customerflow/contracts/asyncapi.json').asyncapi }));`,
     ],
     { cwd: scratch, encoding: 'utf8' },
@@ -110,7 +114,7 @@ console.log(JSON.stringify({ asyncapi: c.asyncApiDocument.asyncapi, types: Objec
   const shipped = JSON.parse(output);
   expect(shipped.asyncapi).toBe('3.1.0');
   expect(shipped.source).toBe('3.1.0');
-  expect(shipped.types).toHaveLength(5);
+  expect(shipped.types).toHaveLength(10);
   expect(shipped.files).toEqual(
     expect.arrayContaining([
       'customer.defs.schema.json',

@@ -15,10 +15,16 @@ import {
   customerCommandSchemas,
   customerDefsSchema,
   CustomerEvent,
+  customerEventPublications,
   customerEventSchemas,
+  customerEventSchemasV2,
   CustomerEventType,
+  CustomerEventTypeV2,
   CustomerRegisteredData,
+  paddedSequence,
   routingKeyOf,
+  SEQUENCE_DIGITS,
+  toCustomerEventV2,
 } from './index';
 import { createCustomerEventValidator } from './testing';
 
@@ -103,26 +109,49 @@ function aValid(type: CustomerEventType): Record<string, any> {
 }
 
 const ALL_TYPES = Object.values(CustomerEventType);
+const ALL_V2_TYPES = Object.values(CustomerEventTypeV2);
+const ALL_SCHEMAS: Record<string, object> = { ...customerEventSchemas, ...customerEventSchemasV2 };
+
+/** The valid `.v1` event of the same fact, as its `.v2`. */
+function aValidV2(type: CustomerEventTypeV2): Record<string, any> {
+  const v1 = ALL_TYPES.find((candidate) => candidate === type.replace(/\.v2$/, '.v1'))!;
+  return structuredClone(toCustomerEventV2(validEvents[v1]()));
+}
 
 describe('customer event schemas', () => {
   it('compile together in one strict Ajv instance', () => {
     const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
     addFormats(ajv);
     ajv.addSchema(customerDefsSchema);
-    for (const schema of Object.values(customerEventSchemas)) {
+    for (const schema of Object.values(ALL_SCHEMAS)) {
       expect(() => ajv.compile(schema)).not.toThrow();
     }
   });
 
-  it.each(ALL_TYPES)('%s: the schema is keyed, identified and constrained by its own type', (type) => {
-    const schema = customerEventSchemas[type] as { $id: string; properties: { type: { const: string } } };
-    expect(schema.$id).toBe(`https://customerflow.example/schemas/${type}.json`);
-    expect(schema.properties.type.const).toBe(type);
-  });
+  it.each([...ALL_TYPES, ...ALL_V2_TYPES])(
+    '%s: the schema is keyed, identified and constrained by its own type',
+    (type) => {
+      const schema = ALL_SCHEMAS[type] as { $id: string; properties: { type: { const: string } } };
+      expect(schema.$id).toBe(`https://customerflow.example/schemas/${type}.json`);
+      expect(schema.properties.type.const).toBe(type);
+    },
+  );
 
   it('pin the CloudEvents source to the one the service publishes', () => {
     const defs = customerDefsSchema as { $defs: { source: { const: string } } };
     expect(defs.$defs.source.const).toBe(CLOUDEVENTS_SOURCE);
+  });
+
+  it.each(ALL_V2_TYPES)('%s: the schema is its .v1 one with the padded sequence, nothing else', (type) => {
+    const v1Type = type.replace(/\.v2$/, '.v1') as CustomerEventType;
+    const strip = ({ $id, title, description, properties, ...rest }: any) => {
+      const { type: _type, sequence, ...otherProperties } = properties;
+      return { rest, otherProperties, $id: typeof $id, title: typeof title, description: typeof description };
+    };
+    const v2 = ALL_SCHEMAS[type] as any;
+    expect(strip(v2)).toEqual(strip(customerEventSchemas[v1Type]));
+    expect(v2.properties.sequence.$ref).toBe('customer.defs.schema.json#/$defs/paddedSequence');
+    expect(v2.description).toContain(`routing key ${routingKeyOf(type)}.`);
   });
 
   it('cannot be changed by a caller', () => {
@@ -136,6 +165,51 @@ describe('customer event schemas', () => {
 describe('createCustomerEventValidator', () => {
   it.each(ALL_TYPES)('accepts a valid %s event', (type) => {
     expect(validate(aValid(type))).toEqual({ valid: true, errors: [] });
+  });
+
+  it.each(ALL_V2_TYPES)('accepts a valid %s event, whose sequence is zero-padded', (type) => {
+    const event = aValidV2(type);
+    expect(event.sequence).toMatch(/^0{19}[1-5]$/);
+    expect(validate(event)).toEqual({ valid: true, errors: [] });
+  });
+
+  describe('.v2 sequence', () => {
+    function errorsOf(event: unknown): string[] {
+      const result = validate(event);
+      expect(result.valid).toBe(false);
+      return result.errors;
+    }
+
+    it('rejects an unpadded sequence, the .v1 form', () => {
+      const event = { ...aValidV2(CustomerEventTypeV2.updated), sequence: '2' };
+      expect(errorsOf(event)).toEqual([
+        '/sequence must NOT have fewer than 20 characters',
+        '/sequence must equal /data/version zero-padded to 20 digits ("00000000000000000002")',
+      ]);
+    });
+
+    it.each([
+      ['too wide', '0'.repeat(19) + '02', '/sequence must NOT have more than 20 characters'],
+      ['all zeros', '0'.repeat(20), '/sequence must match pattern "^0*[1-9][0-9]*$"'],
+      ['not digits', '0'.repeat(18) + '2a', '/sequence must match pattern "^0*[1-9][0-9]*$"'],
+    ])('rejects a sequence that is %s', (_, sequence, error) => {
+      expect(errorsOf({ ...aValidV2(CustomerEventTypeV2.updated), sequence })).toContain(error);
+    });
+
+    it('rejects a padded sequence that is not the customer version', () => {
+      const event = { ...aValidV2(CustomerEventTypeV2.updated), sequence: paddedSequence(7) };
+      expect(errorsOf(event)).toEqual([
+        '/sequence must equal /data/version zero-padded to 20 digits ("00000000000000000002")',
+      ]);
+    });
+
+    it('is refused in a .v1 event, whose schema is unchanged', () => {
+      const event = { ...aValid(CustomerEventType.updated), sequence: paddedSequence(2) };
+      expect(errorsOf(event)).toEqual([
+        '/sequence must match pattern "^[1-9][0-9]*$"',
+        '/sequence must equal /data/version ("2")',
+      ]);
+    });
   });
 
   it('accepts an event without trace context and with a tracestate', () => {
@@ -220,9 +294,9 @@ describe('createCustomerEventValidator', () => {
     });
 
     it('an unknown type, including the next version of a known one', () => {
-      const event = { ...aValid(CustomerEventType.registered), type: 'customerflow.customer.registered.v2' };
+      const event = { ...aValid(CustomerEventType.registered), type: 'customerflow.customer.registered.v3' };
       expect(errorsOf(event)).toEqual([
-        `/type must be one of ${ALL_TYPES.join(', ')} (got "customerflow.customer.registered.v2")`,
+        `/type must be one of ${[...ALL_TYPES, ...ALL_V2_TYPES].join(', ')} (got "customerflow.customer.registered.v3")`,
       ]);
       expect(errorsOf({ ...event, type: undefined })[0]).toMatch(/^\/type must be one of .* \(got undefined\)$/);
     });
@@ -337,7 +411,12 @@ describe('routingKeyOf', () => {
     [CustomerEventType.deactivated, 'customer.deactivated'],
     [CustomerEventType.reactivated, 'customer.reactivated'],
     [CustomerEventType.erased, 'customer.erased'],
-    ['customerflow.customer.registered.v12', 'customer.registered'],
+    [CustomerEventTypeV2.registered, 'v2.customer.registered'],
+    [CustomerEventTypeV2.updated, 'v2.customer.updated'],
+    [CustomerEventTypeV2.deactivated, 'v2.customer.deactivated'],
+    [CustomerEventTypeV2.reactivated, 'v2.customer.reactivated'],
+    [CustomerEventTypeV2.erased, 'v2.customer.erased'],
+    ['customerflow.customer.registered.v12', 'v12.customer.registered'],
   ])('%s → %s', (type, routingKey) => {
     expect(routingKeyOf(type)).toBe(routingKey);
   });
@@ -354,6 +433,96 @@ describe('routingKeyOf', () => {
   ])('rejects %j', (type) => {
     expect(() => routingKeyOf(type)).toThrow(
       `Not a CustomerFlow event type: "${type}" (expected customerflow.<aggregate>.<fact>.v<n>)`,
+    );
+  });
+});
+
+describe('paddedSequence', () => {
+  it('pads a version to 20 digits', () => {
+    expect(SEQUENCE_DIGITS).toBe(20);
+    expect(paddedSequence(1)).toBe('00000000000000000001');
+    expect(paddedSequence('42')).toBe('00000000000000000042');
+    expect(paddedSequence(Number.MAX_SAFE_INTEGER)).toBe('00009007199254740991');
+    // The largest unsigned 64-bit integer still fits, so no version the service can reach needs a wider one.
+    expect(paddedSequence('18446744073709551615')).toBe('18446744073709551615');
+  });
+
+  it('sorts as a string exactly as the versions sort as numbers, where the plain decimal form does not', () => {
+    const versions = [1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 123_456, 2 ** 31, Number.MAX_SAFE_INTEGER];
+    const shuffled = [...versions].reverse();
+    expect(shuffled.map(paddedSequence).sort()).toEqual(versions.map(paddedSequence));
+    expect(paddedSequence(9) < paddedSequence(10)).toBe(true);
+    expect(paddedSequence(99) < paddedSequence(100)).toBe(true);
+    expect(String(9) < String(10)).toBe(false); // why .v1 had to change
+    expect(String(99) < String(100)).toBe(false);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, '007', '1e3', '', '184467440737095516150'])('refuses %j', (version) => {
+    expect(() => paddedSequence(version)).toThrow(`Not a version a sequence can carry: ${JSON.stringify(version)}`);
+  });
+});
+
+describe('toCustomerEventV2', () => {
+  it.each(ALL_TYPES)('%s: the same event, its type .v2 and its sequence padded', (type) => {
+    const v1 = validEvents[type]();
+    const v2 = toCustomerEventV2(v1);
+    expect(v2).toEqual({ ...v1, type: type.replace(/\.v1$/, '.v2'), sequence: paddedSequence(v1.sequence) });
+    expect(Object.keys(v2)).toEqual(Object.keys(v1));
+    expect(v2.id).toBe(v1.id);
+    expect(routingKeyOf(v2.type)).toBe(`v2.${routingKeyOf(v1.type)}`);
+    expect(validate(v2)).toEqual({ valid: true, errors: [] });
+  });
+
+  it("orders one customer's events across 9 → 10 and 99 → 100 by comparing sequences as strings", () => {
+    const versions = [8, 9, 10, 11, 98, 99, 100, 101];
+    const events = versions.map((version) => {
+      const event = aValid(CustomerEventType.reactivated);
+      event.sequence = String(version);
+      event.data.version = version;
+      return toCustomerEventV2(event as CustomerEvent);
+    });
+    const bySequence = [...events].reverse().sort((a, b) => (a.sequence < b.sequence ? -1 : 1));
+    expect(bySequence.map((e) => e.data.version)).toEqual(versions);
+    for (const event of events) expect(validate(event)).toEqual({ valid: true, errors: [] });
+  });
+});
+
+describe('customerEventPublications', () => {
+  const v1 = validEvents[CustomerEventType.updated]();
+  const body = JSON.stringify(v1);
+  const v2 = JSON.stringify(toCustomerEventV2(v1));
+
+  it('publishes a stored .v1 event as it is and as its .v2, in that order, during the deprecation period', () => {
+    expect(customerEventPublications(['v1', 'v2'])(v1.type, body)).toEqual([
+      { type: CustomerEventType.updated, payload: body },
+      { type: CustomerEventTypeV2.updated, payload: v2 },
+    ]);
+  });
+
+  it('publishes only the .v2 once it has ended, and only the .v1 if v2 is not published', () => {
+    expect(customerEventPublications(['v2'])(v1.type, body)).toEqual([
+      { type: CustomerEventTypeV2.updated, payload: v2 },
+    ]);
+    expect(customerEventPublications(['v1'])(v1.type, body)).toEqual([{ type: v1.type, payload: body }]);
+  });
+
+  it('leaves what is not a .v1 customer event as it is', () => {
+    const publications = customerEventPublications(['v1', 'v2']);
+    expect(publications('customerflow.invoice.paid.v1', '{"x":1}')).toEqual([
+      { type: 'customerflow.invoice.paid.v1', payload: '{"x":1}' },
+    ]);
+    expect(publications('constructor', 'not json')).toEqual([{ type: 'constructor', payload: 'not json' }]);
+  });
+
+  it('refuses to publish no version at all', () => {
+    expect(() => customerEventPublications([])).toThrow('customerEventPublications needs at least one version');
+  });
+
+  it('throws on a .v1 body it cannot derive the .v2 of, rather than skip the .v2', () => {
+    const publications = customerEventPublications(['v1', 'v2']);
+    expect(() => publications(v1.type, 'not json')).toThrow(SyntaxError);
+    expect(() => publications(v1.type, JSON.stringify({ ...v1, sequence: undefined }))).toThrow(
+      'Not a version a sequence can carry: undefined',
     );
   });
 });
@@ -396,7 +565,8 @@ describe('the AsyncAPI document', () => {
   }
 
   // Events (published to the exchange) and commands (consumed from a queue) share the document.
-  const messages = Object.values(doc.components.messages).filter((m) => ALL_TYPES.includes(m.name as never));
+  const EVENT_TYPES = [...ALL_TYPES, ...ALL_V2_TYPES];
+  const messages = Object.values(doc.components.messages).filter((m) => EVENT_TYPES.includes(m.name as never));
   const eventChannels = Object.values(doc.channels).filter(
     (c) => c.bindings && resolve(c.bindings.$ref).amqp.is === 'routingKey',
   );
@@ -416,7 +586,7 @@ describe('the AsyncAPI document', () => {
   });
 
   it('names the durable topic exchange customerflow.events on every channel', () => {
-    expect(eventChannels).toHaveLength(ALL_TYPES.length);
+    expect(eventChannels).toHaveLength(EVENT_TYPES.length);
     for (const channel of eventChannels) {
       expect(resolve(channel.bindings.$ref).amqp).toMatchObject({
         is: 'routingKey',
@@ -432,16 +602,16 @@ describe('the AsyncAPI document', () => {
         Object.values(channel.messages).map((ref) => (resolve(ref.$ref) as Message).name),
       ]),
     );
-    expect(byAddress).toEqual(Object.fromEntries(ALL_TYPES.map((type) => [routingKeyOf(type), [type]])));
+    expect(byAddress).toEqual(Object.fromEntries(EVENT_TYPES.map((type) => [routingKeyOf(type), [type]])));
   });
 
-  it.each(ALL_TYPES)('describes %s with the schema of that type and a valid example', (type) => {
+  it.each([...ALL_TYPES, ...ALL_V2_TYPES])('describes %s with the schema of that type and a valid example', (type) => {
     const message = messages.find((candidate) => candidate.name === type);
     expect(message).toBeDefined();
     expect(message!.contentType).toBe('application/cloudevents+json');
     const payload = resolve(message!.payload.$ref);
     // Bundled: the schema of the type, with its references made local to the document.
-    expect(payload.title).toBe((customerEventSchemas[type] as { title: string }).title);
+    expect(payload.title).toBe((ALL_SCHEMAS[type] as { title: string }).title);
     expect(payload.properties.type).toEqual({ type: 'string', const: type });
     expect(JSON.stringify(payload)).not.toMatch(/"\$(id|schema)"|schema\.json/);
     expect(message!.examples.length).toBeGreaterThan(0);
@@ -452,12 +622,12 @@ describe('the AsyncAPI document', () => {
 
   it('resolves the payload schemas of asyncapi.json relative to it, the way a file-based parser would', () => {
     const source = JSON.parse(readFileSync(join(CONTRACTS_ROOT, 'asyncapi.json'), 'utf8')) as typeof doc;
-    const eventMessages = Object.values(source.components.messages).filter((m) => m.name in customerEventSchemas);
-    expect(eventMessages).toHaveLength(ALL_TYPES.length);
+    const eventMessages = Object.values(source.components.messages).filter((m) => m.name in ALL_SCHEMAS);
+    expect(eventMessages).toHaveLength(EVENT_TYPES.length);
     for (const message of eventMessages) {
       const file = join(CONTRACTS_ROOT, message.payload.$ref);
       const schema = JSON.parse(readFileSync(file, 'utf8'));
-      expect(schema).toEqual(customerEventSchemas[message.name as CustomerEventType]);
+      expect(schema).toEqual(ALL_SCHEMAS[message.name]);
       for (const ref of refsIn(schema).filter((r) => !r.startsWith('#'))) {
         const defsFile = join(dirname(file), ref.split('#')[0]);
         expect(JSON.parse(readFileSync(defsFile, 'utf8'))).toEqual(customerDefsSchema);
@@ -466,7 +636,7 @@ describe('the AsyncAPI document', () => {
   });
 
   it('publishes persistently and carries traceparent as a header', () => {
-    expect(eventOperations).toHaveLength(ALL_TYPES.length);
+    expect(eventOperations).toHaveLength(EVENT_TYPES.length);
     for (const operation of eventOperations) {
       expect(operation.action).toBe('send');
       expect(resolve(operation.bindings.$ref).amqp).toMatchObject({ deliveryMode: 2 });

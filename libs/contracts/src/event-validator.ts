@@ -1,12 +1,13 @@
 /**
- * Checks a message body against the customer event contract: the JSON Schema of its `type`, plus the two
- * cross-field rules a schema cannot express (`subject` is `data.id`, `sequence` is `data.version`). Subscribers get
- * it from the `@customerflow/contracts` package; inside this repository it is for test suites (ajv is a
- * devDependency of the service), which is why it is reached through `testing/` and not the lib's index.
+ * Checks a message body against the customer event contract, `.v1` or `.v2`: the JSON Schema of its `type`, plus
+ * the two cross-field rules a schema cannot express (`subject` is `data.id`, `sequence` is `data.version`, in
+ * `.v2` zero-padded). Subscribers get it from the `@customerflow/contracts` package; inside this repository it is
+ * for test suites (ajv is a devDependency of the service), which is why it is reached through `testing/` and not
+ * the lib's index.
  */
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { customerDefsSchema, customerEventSchemas } from './index';
+import { customerDefsSchema, customerEventSchemas, customerEventSchemasV2, SEQUENCE_DIGITS } from './index';
 
 export interface CustomerEventValidation {
   valid: boolean;
@@ -23,7 +24,9 @@ export function createCustomerEventValidator(): CustomerEventValidator {
   addFormats(ajv);
   ajv.addSchema(customerDefsSchema);
   const validators = new Map(
-    Object.entries(customerEventSchemas).map(([type, schema]) => [type, ajv.compile(schema)] as const),
+    Object.entries({ ...customerEventSchemas, ...customerEventSchemasV2 }).map(
+      ([type, schema]) => [type, ajv.compile(schema)] as const,
+    ),
   );
 
   return (event) => {
@@ -47,8 +50,13 @@ function crossFieldErrors(event: Record<string, unknown>): string[] {
   if (typeof data.id === 'string' && event.subject !== data.id) {
     errors.push(`/subject must equal /data/id (${JSON.stringify(data.id)})`);
   }
-  if (typeof data.version === 'number' && event.sequence !== String(data.version)) {
-    errors.push(`/sequence must equal /data/version (${JSON.stringify(String(data.version))})`);
+  if (typeof data.version === 'number') {
+    const padded = typeof event.type === 'string' && Object.hasOwn(customerEventSchemasV2, event.type);
+    const sequence = padded ? String(data.version).padStart(SEQUENCE_DIGITS, '0') : String(data.version);
+    if (event.sequence !== sequence) {
+      const how = padded ? ` zero-padded to ${SEQUENCE_DIGITS} digits` : '';
+      errors.push(`/sequence must equal /data/version${how} (${JSON.stringify(sequence)})`);
+    }
   }
   return errors;
 }

@@ -19,6 +19,11 @@ import erasedSchema from './schemas/customerflow.customer.erased.v1.schema.json'
 import reactivatedSchema from './schemas/customerflow.customer.reactivated.v1.schema.json';
 import registeredSchema from './schemas/customerflow.customer.registered.v1.schema.json';
 import updatedSchema from './schemas/customerflow.customer.updated.v1.schema.json';
+import deactivatedV2Schema from './schemas/customerflow.customer.deactivated.v2.schema.json';
+import erasedV2Schema from './schemas/customerflow.customer.erased.v2.schema.json';
+import reactivatedV2Schema from './schemas/customerflow.customer.reactivated.v2.schema.json';
+import registeredV2Schema from './schemas/customerflow.customer.registered.v2.schema.json';
+import updatedV2Schema from './schemas/customerflow.customer.updated.v2.schema.json';
 
 export const CLOUDEVENTS_SOURCE = '/customerflow';
 export const CUSTOMER_AGGREGATE_TYPE = 'customer';
@@ -31,6 +36,20 @@ export const CustomerEventType = {
   erased: 'customerflow.customer.erased.v1',
 } as const;
 export type CustomerEventType = (typeof CustomerEventType)[keyof typeof CustomerEventType];
+
+/**
+ * The same five events with a `sequence` that orders as a string: the version zero-padded to
+ * {@link SEQUENCE_DIGITS} digits. Published next to the `.v1` types during their deprecation period, on routing keys
+ * of their own (`v2.customer.<fact>`), so a queue bound to `customer.#` keeps receiving exactly the `.v1` events.
+ */
+export const CustomerEventTypeV2 = {
+  registered: 'customerflow.customer.registered.v2',
+  updated: 'customerflow.customer.updated.v2',
+  deactivated: 'customerflow.customer.deactivated.v2',
+  reactivated: 'customerflow.customer.reactivated.v2',
+  erased: 'customerflow.customer.erased.v2',
+} as const;
+export type CustomerEventTypeV2 = (typeof CustomerEventTypeV2)[keyof typeof CustomerEventTypeV2];
 
 /**
  * The commands other systems send over RabbitMQ (queue `customerflow.commands`), as CloudEvents 1.0. Register's
@@ -46,15 +65,20 @@ export const CustomerCommandType = {
 export type CustomerCommandType = (typeof CustomerCommandType)[keyof typeof CustomerCommandType];
 
 // Segments are lower-case words so a routing key never contains the `*` / `#` wildcards of a topic binding.
-const EVENT_TYPE = /^customerflow\.([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+)\.v[1-9][0-9]*$/;
+const EVENT_TYPE = /^customerflow\.([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+)\.(v[1-9][0-9]*)$/;
 
-/** `customerflow.customer.registered.v1` → `customer.registered`: the routing key on the `customerflow.events` exchange. */
+/**
+ * The routing key on the `customerflow.events` exchange: `customerflow.customer.registered.v1` →
+ * `customer.registered`, and a later version leads with its version, `customerflow.customer.registered.v2` →
+ * `v2.customer.registered`, so bindings made for one version (`customer.#`, `v2.customer.#`) never receive another.
+ */
 export function routingKeyOf(type: string): string {
   const match = EVENT_TYPE.exec(type);
   if (!match) {
     throw new Error(`Not a CustomerFlow event type: "${type}" (expected customerflow.<aggregate>.<fact>.v<n>)`);
   }
-  return match[1];
+  const [, key, version] = match;
+  return version === 'v1' ? key : `${version}.${key}`;
 }
 
 /** One address of a customer, as in the REST body. */
@@ -127,6 +151,15 @@ export interface CustomerEventDataByType {
   'customerflow.customer.erased.v1': CustomerErasedData;
 }
 
+/** `.v2` changes the envelope's `sequence` only: each type carries the data of its `.v1`. */
+export interface CustomerEventDataByTypeV2 {
+  'customerflow.customer.registered.v2': CustomerRegisteredData;
+  'customerflow.customer.updated.v2': CustomerUpdatedData;
+  'customerflow.customer.deactivated.v2': CustomerStatusChangedData;
+  'customerflow.customer.reactivated.v2': CustomerStatusChangedData;
+  'customerflow.customer.erased.v2': CustomerErasedData;
+}
+
 /** A CloudEvents 1.0 event in structured mode: the whole AMQP body, content type `application/cloudevents+json`. */
 export interface CloudEventEnvelope<TType extends string = string, TData = unknown> {
   specversion: '1.0';
@@ -139,7 +172,10 @@ export interface CloudEventEnvelope<TType extends string = string, TData = unkno
   /** ISO-8601 with a time zone. */
   time: string;
   datacontenttype: 'application/json';
-  /** The customer's version after the change, as a decimal string: orders one customer's events. */
+  /**
+   * The customer's version after the change, as a decimal string: orders one customer's events. `.v1`: plain
+   * (`"10"`), compare it as a number; `.v2`: zero-padded to {@link SEQUENCE_DIGITS} digits, compare it as a string.
+   */
   sequence: string;
   traceparent?: string;
   tracestate?: string;
@@ -149,6 +185,70 @@ export interface CloudEventEnvelope<TType extends string = string, TData = unkno
 export type CustomerEvent = {
   [K in CustomerEventType]: CloudEventEnvelope<K, CustomerEventDataByType[K]>;
 }[CustomerEventType];
+
+export type CustomerEventV2 = {
+  [K in CustomerEventTypeV2]: CloudEventEnvelope<K, CustomerEventDataByTypeV2[K]>;
+}[CustomerEventTypeV2];
+
+/**
+ * Digits of a `.v2` `sequence`. Its width is part of the contract (a wider one would sort before a narrower one),
+ * so it is chosen once for every version the service can reach: 20 digits hold any unsigned 64-bit integer, more
+ * than a BIGINT column or a JavaScript number (exact to 2^53) can count to.
+ */
+export const SEQUENCE_DIGITS = 20;
+
+/** A customer's version as a `.v2` `sequence`: `7` → `"00000000000000000007"`; throws if it is not 1 to 20 digits. */
+export function paddedSequence(version: number | string): string {
+  const digits = String(version);
+  if (!/^[1-9][0-9]*$/.test(digits) || digits.length > SEQUENCE_DIGITS) {
+    throw new Error(`Not a version a sequence can carry: ${JSON.stringify(version)}`);
+  }
+  return digits.padStart(SEQUENCE_DIGITS, '0');
+}
+
+const V2_OF: Readonly<Record<CustomerEventType, CustomerEventTypeV2>> = {
+  [CustomerEventType.registered]: CustomerEventTypeV2.registered,
+  [CustomerEventType.updated]: CustomerEventTypeV2.updated,
+  [CustomerEventType.deactivated]: CustomerEventTypeV2.deactivated,
+  [CustomerEventType.reactivated]: CustomerEventTypeV2.reactivated,
+  [CustomerEventType.erased]: CustomerEventTypeV2.erased,
+};
+
+/** The `.v2` of a `.v1` event: the same event (id included: it is one change), with the padded `sequence`. */
+export function toCustomerEventV2(event: CustomerEvent): CustomerEventV2 {
+  return { ...event, type: V2_OF[event.type], sequence: paddedSequence(event.sequence) } as CustomerEventV2;
+}
+
+/** The versions of the customer events the service can publish (`EVENTS_PUBLISHED`). */
+export const CUSTOMER_EVENT_VERSIONS = ['v1', 'v2'] as const;
+export type CustomerEventVersion = (typeof CUSTOMER_EVENT_VERSIONS)[number];
+
+/** One message a stored event is published as. */
+export interface EventPublication {
+  readonly type: string;
+  readonly payload: string;
+}
+
+/**
+ * What the service's relay publishes for a stored event. The outbox stores every customer event as its `.v1` body;
+ * each one goes out once per version in `versions`, in that order, the `.v2` derived from the `.v1` body as it is at
+ * publish time (an erased customer's scrubbed body included). A type that is not a `.v1` customer event goes out
+ * as it is. A `.v1` body the `.v2` cannot be derived from throws, which fails that row rather than skip its `.v2`.
+ */
+export function customerEventPublications(
+  versions: readonly CustomerEventVersion[],
+): (type: string, payload: string) => EventPublication[] {
+  // With none, every row would count as published with nothing sent.
+  if (versions.length === 0) throw new Error('customerEventPublications needs at least one version to publish');
+  return (type, payload) => {
+    if (!Object.hasOwn(V2_OF, type)) return [{ type, payload }];
+    return versions.map((version) => {
+      if (version === 'v1') return { type, payload };
+      const v2 = toCustomerEventV2(JSON.parse(payload) as CustomerEvent);
+      return { type: v2.type, payload: JSON.stringify(v2) };
+    });
+  };
+}
 
 // Frozen because the imported JSON is a module singleton: a caller mutating it would change the contract for every
 // other importer in the process.
@@ -170,6 +270,15 @@ export const customerEventSchemas: Readonly<Record<CustomerEventType, object>> =
   [CustomerEventType.deactivated]: deactivatedSchema,
   [CustomerEventType.reactivated]: reactivatedSchema,
   [CustomerEventType.erased]: erasedSchema,
+});
+
+/** The JSON Schema (draft 2020-12) of each `.v2` event type; like the `.v1` ones, they need {@link customerDefsSchema}. */
+export const customerEventSchemasV2: Readonly<Record<CustomerEventTypeV2, object>> = deepFreeze({
+  [CustomerEventTypeV2.registered]: registeredV2Schema,
+  [CustomerEventTypeV2.updated]: updatedV2Schema,
+  [CustomerEventTypeV2.deactivated]: deactivatedV2Schema,
+  [CustomerEventTypeV2.reactivated]: reactivatedV2Schema,
+  [CustomerEventTypeV2.erased]: erasedV2Schema,
 });
 
 /** The definitions every event schema references (`customer.defs.schema.json`): envelope attributes, customer, address. */
@@ -207,6 +316,11 @@ export const asyncApiDocument: object = deepFreeze(
     'customerflow.customer.deactivated.v1.schema.json': deactivatedSchema,
     'customerflow.customer.reactivated.v1.schema.json': reactivatedSchema,
     'customerflow.customer.erased.v1.schema.json': erasedSchema,
+    'customerflow.customer.registered.v2.schema.json': registeredV2Schema,
+    'customerflow.customer.updated.v2.schema.json': updatedV2Schema,
+    'customerflow.customer.deactivated.v2.schema.json': deactivatedV2Schema,
+    'customerflow.customer.reactivated.v2.schema.json': reactivatedV2Schema,
+    'customerflow.customer.erased.v2.schema.json': erasedV2Schema,
     'customerflow.customer.register.v1.schema.json': registerSchema,
     'customerflow.customer.update.v1.schema.json': updateSchema,
     'customerflow.customer.deactivate.v1.schema.json': deactivateSchema,
