@@ -6,10 +6,12 @@
  * whose stored response holds the customer, a dead-lettered update, an update still owed to subscribers when the
  * customer is erased. Then every row of every table (found from the catalogue, not a hand-kept list) is searched for
  * each personal value, the owed event must still reach subscribers as it was written, and the dead letter, requeued
- * after the erasure, must reach them without the data.
+ * after the erasure, must reach them without the data: as `.v1` and as the `.v2` the relay derives from the same
+ * (scrubbed) body.
  */
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { customerEventPublications, paddedSequence } from '@customerflow/contracts';
 import { createCustomerEventValidator } from '@customerflow/contracts/testing';
 import {
   createOutboxClaim,
@@ -62,7 +64,9 @@ const personalValues = [
 let t: TestApp;
 let relay: OutboxRelay;
 const delivered: string[] = [];
+const deliveredV2: string[] = [];
 let queue: AmqpTestQueue | null = null;
+let queueV2: AmqpTestQueue | null = null;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -70,14 +74,22 @@ beforeAll(async () => {
   if (isIntegration) {
     await (transport as RabbitMqTransport).check(); // declares the exchange the queue binds to
     queue = await AmqpTestQueue.bound(process.env.AMQP_URL!, t.config.amqpExchange, 'customer.#');
+    queueV2 = await AmqpTestQueue.bound(process.env.AMQP_URL!, t.config.amqpExchange, 'v2.customer.#');
   } else {
     t.app.get(InMemoryTransport).subscribe('customer.#', (event) => void delivered.push(event.body));
+    t.app.get(InMemoryTransport).subscribe('v2.customer.#', (event) => void deliveredV2.push(event.body));
   }
   const claim = await createOutboxClaim(t.dataSource, { mode: t.config.outbox.claim, leaseMs: 30_000 });
-  relay = new OutboxRelay(claim, transport, { batchSize: 100, pollMs: 60_000, maxAttempts: 20 });
+  relay = new OutboxRelay(claim, transport, {
+    batchSize: 100,
+    pollMs: 60_000,
+    maxAttempts: 20,
+    publicationsOf: customerEventPublications(t.config.eventsPublished),
+  });
 });
 afterAll(async () => {
   await queue?.close();
+  await queueV2?.close();
   await t.close();
 });
 
@@ -88,10 +100,15 @@ async function drainOutbox(): Promise<void> {
   }
 }
 
-/** Bodies delivered to subscribers about this customer, in arrival order. */
-async function deliveriesFor(customerId: string, atLeast: number): Promise<Array<Record<string, any>>> {
+/** Bodies delivered to subscribers of `version` about this customer, in arrival order. */
+async function deliveriesFor(
+  customerId: string,
+  atLeast: number,
+  version: 'v1' | 'v2' = 'v1',
+): Promise<Array<Record<string, any>>> {
+  const [amqp, inMemory] = version === 'v1' ? [queue, delivered] : [queueV2, deliveredV2];
   const bodies = async () => {
-    const all = queue ? (await queue.settle(), queue.received.map((m) => m.body)) : delivered;
+    const all = amqp ? (await amqp.settle(), amqp.received.map((m) => m.body)) : inMemory;
     return all.map((b) => JSON.parse(b) as Record<string, any>).filter((e) => e.subject === customerId);
   };
   for (let i = 0; i < 100 && (await bodies()).length < atLeast; i++) await new Promise((r) => setTimeout(r, 50));
@@ -180,6 +197,10 @@ it('leaves none of the personal data in any table (nor the SQLite file), and del
     ['customerflow.customer.erased.v1', '4'],
   ]);
   expect(events[1].data.changes).toEqual({ name: later.name });
+  const v2Events = await deliveriesFor(id, 3, 'v2');
+  expect(v2Events).toEqual(
+    events.map((e) => ({ ...e, type: e.type.replace(/\.v1$/, '.v2'), sequence: paddedSequence(e.sequence) })),
+  );
 
   // The dead letter, requeued after the erasure, is published without the data and still matches its schema.
   const deadLetters = await t.http().get('/v1/admin/outbox/dead-letters').expect(200);
@@ -193,6 +214,9 @@ it('leaves none of the personal data in any table (nor the SQLite file), and del
   expect(JSON.stringify(requeued)).not.toContain(later.phone);
   expect(requeued.data.changes).toEqual({ phone: null });
   expect(createCustomerEventValidator()(requeued)).toMatchObject({ valid: true });
+  const requeuedV2 = (await deliveriesFor(id, 4, 'v2')).find((e) => e.id === deadLetter.id)!;
+  expect(requeuedV2).toEqual({ ...requeued, type: 'customerflow.customer.updated.v2', sequence: paddedSequence(2) });
+  expect(createCustomerEventValidator()(requeuedV2)).toMatchObject({ valid: true });
   expect(await personalDataInTables()).toEqual([]);
 
   // The stored idempotent response is gone too: a replay says the customer was erased.

@@ -1,8 +1,9 @@
 /**
  * The whole path a subscriber relies on, over real HTTP, MariaDB and RabbitMQ: a command's commit wakes the
  * in-process relay, and exactly one CloudEvent per change arrives on a queue bound to `customer.#`, with the
- * contract's routing key, AMQP properties and body. Polling is set to a minute, so a prompt arrival proves the
- * post-commit wake-up, not the safety-net poll.
+ * contract's routing key, AMQP properties and body; its `.v2`, with the sequence zero-padded, arrives on a queue bound
+ * to `v2.customer.#`, and nothing else does. Polling is set to a minute, so a prompt arrival proves the post-commit
+ * wake-up, not the safety-net poll.
  */
 import { connect } from 'amqplib';
 import { createCustomerEventValidator } from '../../libs/contracts/src/testing';
@@ -17,6 +18,7 @@ describe('HTTP → outbox → RabbitMQ', () => {
   let t: TestApp;
   let exchange: string;
   let queue: AmqpTestQueue;
+  let queueV2: AmqpTestQueue;
 
   beforeAll(async () => {
     exchange = uniqueName('customerflow.events.api');
@@ -26,12 +28,14 @@ describe('HTTP → outbox → RabbitMQ', () => {
     await channel.assertExchange(exchange, 'topic', { durable: true, alternateExchange: `${exchange}.unrouted` });
     await connection.close();
     queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
+    queueV2 = await AmqpTestQueue.bound(AMQP_URL, exchange, 'v2.customer.#');
     t = await startTestApp({ OUTBOX_RELAY: 'inprocess', AMQP_EXCHANGE: exchange, OUTBOX_POLL_MS: '60000' });
   });
 
   afterAll(async () => {
     await t.close();
     await queue.delete();
+    await queueV2.delete();
     await deleteTestTopology(AMQP_URL, exchange);
   });
 
@@ -72,6 +76,52 @@ describe('HTTP → outbox → RabbitMQ', () => {
     expect(events.map((e) => e.sequence)).toEqual(['1', '2', '3', '4']);
     expect(events.map((e) => e.subject)).toEqual(Array(4).fill(customer.id));
     expect(events[1].data.changes).toEqual({ name: 'Ana Lima' });
+    for (const event of events) expect(validate(event)).toEqual({ valid: true, errors: [] });
+    expect(events.map((e) => e.type)).toEqual([
+      'customerflow.customer.registered.v1',
+      'customerflow.customer.updated.v1',
+      'customerflow.customer.deactivated.v1',
+      'customerflow.customer.erased.v1',
+    ]);
+  });
+
+  it('announces the same changes as .v2 on v2.customer.#, the sequence padded, in order, under the same ids', async () => {
+    const { body: customer } = await t.http().post('/v1/customers').send(aRegistration()).expect(201);
+    for (let version = 1; version <= 10; version++) {
+      await t
+        .http()
+        .patch(`/v1/customers/${customer.id}`)
+        .set('If-Match', `"${version}"`)
+        .send({ name: `Ana ${version}` })
+        .expect(200);
+    }
+    const ofCustomer = (received: typeof queue.received) =>
+      received.filter((m) => JSON.parse(m.body).subject === customer.id);
+    const deadline = Date.now() + 10_000;
+    while (ofCustomer(queueV2.received).length < 11 && Date.now() < deadline) await queueV2.settle(50);
+    await queue.settle(300);
+    await queueV2.settle(300);
+
+    const v1 = ofCustomer(queue.received);
+    const v2 = ofCustomer(queueV2.received);
+    expect(v2).toHaveLength(11); // versions 1 to 11: past 9 → 10
+    expect(v1).toHaveLength(11);
+    // customer.# sees only .v1, v2.customer.# only .v2: neither binding matches the other version's key.
+    expect(queue.received.every((m) => m.properties.type.endsWith('.v1') && m.routingKey.startsWith('customer.'))).toBe(
+      true,
+    );
+    expect(queueV2.received.every((m) => m.properties.type.endsWith('.v2'))).toBe(true);
+    expect(v2.map((m) => m.routingKey)).toEqual(['v2.customer.registered', ...Array(10).fill('v2.customer.updated')]);
+    const events = v2.map((m) => JSON.parse(m.body));
+    const sequences = events.map((e) => e.sequence);
+    expect(sequences).toEqual(Array.from({ length: 11 }, (_, i) => String(i + 1).padStart(20, '0')));
+    expect([...sequences].reverse().sort()).toEqual(sequences);
+    expect(v2.map((m) => m.properties.messageId)).toEqual(v1.map((m) => m.properties.messageId));
+    expect(v2[0].properties).toMatchObject({
+      contentType: 'application/cloudevents+json',
+      type: 'customerflow.customer.registered.v2',
+      deliveryMode: 2,
+    });
     for (const event of events) expect(validate(event)).toEqual({ valid: true, errors: [] });
   });
 });

@@ -11,6 +11,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { LoggerModule } from 'nestjs-pino';
+import { customerEventPublications } from '@customerflow/contracts';
 import { customerOrmEntitiesFor, customerProblems, CustomersModule } from '@customerflow/customers';
 import { InboxModule } from '@customerflow/inbox';
 import { OutboxModule } from '@customerflow/outbox';
@@ -59,7 +60,7 @@ export class AppModule {
         DatabaseModule.forRoot({ entities: customerOrmEntitiesFor(config.schemaMap) }),
         IdempotencyModule,
         InTransactionEventsModule,
-        OutboxModule,
+        OutboxModule.forRoot({ publicationsOf: customerEventPublications(config.eventsPublished) }),
         CustomersModule,
         InboxModule.forRoot({ problemMappers: [customerProblems] }),
         AdminModule,

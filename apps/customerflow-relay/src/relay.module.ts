@@ -8,6 +8,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { LoggerModule } from 'nestjs-pino';
+import { customerEventPublications } from '@customerflow/contracts';
 import { OutboxModule } from '@customerflow/outbox';
 import { type AppConfig, ConfigModule, DatabaseModule, loggerParams } from '@customerflow/platform';
 import { RelayHealthController } from './health/relay-health.controller';
@@ -23,7 +24,7 @@ export class RelayModule {
         LoggerModule.forRoot(loggerParams(config, { requestLogging: false })),
         OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }),
         DatabaseModule.forRoot({ entities: [] }),
-        OutboxModule.forRelayProcess(),
+        OutboxModule.forRelayProcess({ publicationsOf: customerEventPublications(config.eventsPublished) }),
         TerminusModule,
       ],
       controllers: [RelayHealthController, RelayMetricsController],

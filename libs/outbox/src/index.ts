@@ -4,6 +4,7 @@ export * from './claim/outbox-claim';
 export * from './outbox-admin';
 export * from './outbox-message';
 export * from './outbox-metrics';
+export * from './outbox-publications';
 export * from './outbox-options';
 export * from './outbox-relay';
 export * from './outbox-relay.host';

@@ -16,6 +16,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@customerflow/platform';
 import { createOutboxClaim } from './claim/outbox-claim';
+import { OUTBOX_PUBLICATIONS, type OutboxPublicationsOf } from './outbox-publications';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRetention } from './outbox-retention';
 import { OutboxSignal } from './outbox-signal';
@@ -38,6 +39,7 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
     private readonly transport: OutboxTransport,
     private readonly signal: OutboxSignal,
     @Optional() @Inject(RUN_OUTBOX_RELAY) private readonly runAlways?: boolean,
+    @Optional() @Inject(OUTBOX_PUBLICATIONS) private readonly publicationsOf?: OutboxPublicationsOf,
   ) {}
 
   /** The running relay, or null when this process does not run one. */
@@ -58,6 +60,7 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
       batchSize: outbox.batchSize,
       pollMs: outbox.pollMs,
       maxAttempts: outbox.maxAttempts,
+      publicationsOf: this.publicationsOf,
     });
     this.retention = new OutboxRetention(this.dataSource, outbox.retentionHours);
     this.relay.start(this.signal);

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { DatabaseResilience, dataSourceOptions, toDb, UnitOfWork } from '@customerflow/platform';
 import { createOutboxClaim } from './claim/outbox-claim';
 import type { OutboxMessage } from './outbox-message';
+import type { OutboxPublicationsOf } from './outbox-publications';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSignal } from './outbox-signal';
 import { type DeliveredEvent, InMemoryTransport } from './transport/in-memory.transport';
@@ -68,13 +69,18 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
   let delivered: DeliveredEvent[];
   let relay: OutboxRelay;
 
-  async function relayWith(t: InMemoryTransport, maxAttempts = 3): Promise<OutboxRelay> {
+  async function relayWith(
+    t: InMemoryTransport,
+    maxAttempts = 3,
+    publicationsOf?: OutboxPublicationsOf,
+  ): Promise<OutboxRelay> {
     const claim = await createOutboxClaim(dataSource, { mode: 'auto', leaseMs: 30_000 });
     return new OutboxRelay(claim, t, {
       batchSize: 10,
       pollMs: 60_000,
       maxAttempts,
       rowBackoff: { baseMs: 50, maxMs: 200, jitter: 0 },
+      publicationsOf,
     });
   }
 
@@ -220,6 +226,96 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
     expect((await attempts()).dead_lettered_at).not.toBeNull();
     expect(await relay.relayBatch()).toMatchObject({ published: 1 });
     expect(delivered.map((e) => e.messageId)).toEqual([next]);
+  });
+
+  describe('with a row published as more than one message (an event in two versions)', () => {
+    // Stands in for a contract's hook: the row as written, then a `.v2` of it, which routes to `v2.<key>`.
+    const asV1AndV2: OutboxPublicationsOf = (type, payload) => [
+      { type, payload },
+      {
+        type: type.replace(/\.v1$/, '.v2'),
+        payload: payload.replace(/"sequence":"(\d+)"/, (_, n) => `"sequence":"v2-${n}"`),
+      },
+    ];
+    const sequenceOf = (event: DeliveredEvent) => (event.event as { sequence: string }).sequence;
+    let v2: DeliveredEvent[];
+    let both: DeliveredEvent[];
+
+    beforeEach(async () => {
+      await relay.stop();
+      relay = await relayWith(transport, 3, asV1AndV2);
+      v2 = [];
+      both = [];
+      transport.subscribe('v2.customer.#', (event) => void v2.push(event));
+      transport.subscribe('#', (event) => void both.push(event));
+    });
+
+    it('publishes each row as its messages in order, per customer in order, and marks it once', async () => {
+      const ids = await insert(dataSource, [
+        { customerId: '1', version: 1 },
+        { customerId: '2', version: 1 },
+        ...Array.from({ length: 11 }, (_, i) => ({ customerId: '1', version: i + 2 })),
+      ]);
+
+      while ((await relay.relayBatch()).claimed > 0);
+
+      // A binding made for the row's own type sees exactly what it saw without the hook.
+      expect(delivered.map((e) => e.messageId).sort()).toEqual([...ids].sort());
+      expect(delivered.every((e) => e.type.endsWith('.v1') && e.routingKey.startsWith('customer.'))).toBe(true);
+      expect(v2.map((e) => e.messageId).sort()).toEqual([...ids].sort());
+      expect(v2[0]).toMatchObject({
+        routingKey: 'v2.customer.registered',
+        type: 'customerflow.customer.registered.v2',
+      });
+      const ofCustomer1 = (events: DeliveredEvent[]) =>
+        events.filter((e) => (e.event as { subject?: string }).subject === '1');
+      expect(ofCustomer1(v2).map(sequenceOf)).toEqual(Array.from({ length: 12 }, (_, i) => `v2-${i + 1}`));
+      // On one subscription, each row's messages arrive together, in the hook's order, rows in commit order.
+      expect(ofCustomer1(both).map((e) => [e.messageId, e.type.slice(-2)])).toEqual(
+        ids
+          .filter((_, i) => i !== 1)
+          .flatMap((id) => [
+            [id, 'v1'],
+            [id, 'v2'],
+          ]),
+      );
+      expect(relay.counters.published).toBe(13);
+      const [counts] = await dataSource.query('SELECT COUNT(published_at) AS published FROM outbox_messages');
+      expect(counts).toEqual({ published: 13 });
+    });
+
+    it('fails the row when one of its messages fails, after the ones before it, and holds its customer back', async () => {
+      await relay.stop();
+      relay = await relayWith(transport, 3, (type, payload) => [
+        { type, payload },
+        { type: 'not a customerflow type', payload },
+      ]);
+      const [first] = await insert(dataSource, [
+        { customerId: '1', version: 1 },
+        { customerId: '1', version: 2 },
+      ]);
+
+      expect(await relay.relayBatch()).toMatchObject({ published: 0, failed: 1 });
+      expect(delivered.map((e) => e.messageId)).toEqual([first]); // sent, so the retry sends it again: at least once
+      const rows = await dataSource.query('SELECT attempts, published_at FROM outbox_messages ORDER BY position');
+      expect(rows).toEqual([
+        { attempts: 1, published_at: null },
+        { attempts: 0, published_at: null },
+      ]);
+    });
+
+    it('fails the row when the hook throws, like a message the transport refused', async () => {
+      await relay.stop();
+      relay = await relayWith(transport, 3, () => {
+        throw new Error('no second version of this body');
+      });
+      await insert(dataSource, [{ customerId: '1', version: 1 }]);
+
+      expect(await relay.relayBatch()).toMatchObject({ published: 0, failed: 1 });
+      expect(both).toEqual([]);
+      const [row] = await dataSource.query('SELECT attempts, last_error FROM outbox_messages');
+      expect(row).toEqual({ attempts: 1, last_error: 'no second version of this body' });
+    });
   });
 
   it('never publishes a row of a unit of work that has not committed on the shared SQLite connection', async () => {

@@ -16,6 +16,8 @@
  * A batch: claim rows (see claim/outbox-claim.ts), hold back rows whose aggregate has an earlier row owed elsewhere
  * (claim/per-aggregate-order.ts), publish the rest — one aggregate's rows one after the other, each waiting for the
  * broker's ack, different aggregates concurrently on the confirm channel — then record the outcome and release.
+ * A row goes out as the messages `publicationsOf` makes of it (by default the row as written; more than one while
+ * an event is published in two versions), one after the other, and counts as published once all are acked.
  *
  * Failures come in two kinds, told apart by the transport:
  * - The message's own failure (nacked, unroutable, an event type with no routing key...): the row backs off
@@ -36,6 +38,7 @@ import {
 } from './backoff';
 import type { FailedPublish, OutboxClaim, PublishResults } from './claim/outbox-claim';
 import type { OutboxMessage } from './outbox-message';
+import type { OutboxPublicationsOf } from './outbox-publications';
 import type { OutboxSignal } from './outbox-signal';
 import { type OutboxTransport, TransportUnavailableError } from './transport/outbox.transport';
 
@@ -51,6 +54,8 @@ export interface OutboxRelayOptions {
   readonly stopGraceMs?: number;
   /** The bounded delay of a wake-up that comes right after a run, under load (see the header); 0 turns it off. */
   readonly coalesceMs?: number;
+  /** What each row is published as; unset: the row as written. */
+  readonly publicationsOf?: OutboxPublicationsOf;
 }
 
 /** A few milliseconds: at hundreds of commits per second, a batch gathers several of them. */
@@ -227,7 +232,9 @@ export class OutboxRelay {
       for (const message of sameAggregate) {
         if (unavailable) return;
         try {
-          await this.transport.publish(message);
+          // One after the other, like the rows: the messages of a row share its id, by which the RabbitMQ transport
+          // tells the broker's returns apart. A failure part-way sends the whole row again (at least once).
+          for (const publication of this.publicationsOf(message)) await this.transport.publish(publication);
           published.push(message);
         } catch (error) {
           if (error instanceof TransportUnavailableError) {
@@ -241,6 +248,12 @@ export class OutboxRelay {
     };
     await Promise.all([...groupByAggregate(messages).values()].map(publishInOrder));
     return { results: { published, failed }, unavailable };
+  }
+
+  private publicationsOf(row: OutboxMessage): OutboxMessage[] {
+    const { publicationsOf } = this.options;
+    if (!publicationsOf) return [row];
+    return publicationsOf(row.type, row.payload).map(({ type, payload }) => ({ ...row, type, payload }));
   }
 
   private failure(message: OutboxMessage, error: unknown): FailedPublish {

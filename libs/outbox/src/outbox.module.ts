@@ -3,7 +3,9 @@
  * in-process subscribers otherwise), the relay that drains `outbox_messages` to it (in this process when
  * OUTBOX_RELAY=inprocess), the admin operations, the broker health indicator and the outbox metrics.
  *
- * Import `OutboxModule` in the API; `OutboxModule.forRelayProcess()` in a process whose job is to run the relay.
+ * Import `OutboxModule.forRoot()` in the API; `OutboxModule.forRelayProcess()` in a process whose job is to run the
+ * relay. Both take what each row is published as (`publicationsOf`), for contracts that publish more than one
+ * version of an event.
  */
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
@@ -11,6 +13,7 @@ import { AppConfig } from '@customerflow/platform';
 import { BrokerHealthIndicator } from './broker.health';
 import { OutboxAdmin } from './outbox-admin';
 import { OutboxMetrics } from './outbox-metrics';
+import { OUTBOX_PUBLICATIONS, type OutboxPublicationsOf } from './outbox-publications';
 import { OutboxRelayHost, RUN_OUTBOX_RELAY } from './outbox-relay.host';
 import { OutboxScrubber } from './outbox-scrubber';
 import { OutboxSignal } from './outbox-signal';
@@ -57,8 +60,24 @@ import { RabbitMqTransport } from './transport/rabbitmq.transport';
   ],
 })
 export class OutboxModule {
-  /** For `apps/customerflow-relay`: runs the relay even where OUTBOX_RELAY=off (a setting meant for the API). */
-  static forRelayProcess(): DynamicModule {
-    return { module: OutboxModule, providers: [{ provide: RUN_OUTBOX_RELAY, useValue: true }] };
+  static forRoot(options: OutboxModuleOptions = {}): DynamicModule {
+    return { module: OutboxModule, providers: publicationsProviders(options) };
   }
+
+  /** For `apps/customerflow-relay`: runs the relay even where OUTBOX_RELAY=off (a setting meant for the API). */
+  static forRelayProcess(options: OutboxModuleOptions = {}): DynamicModule {
+    return {
+      module: OutboxModule,
+      providers: [{ provide: RUN_OUTBOX_RELAY, useValue: true }, ...publicationsProviders(options)],
+    };
+  }
+}
+
+export interface OutboxModuleOptions {
+  /** What each row is published as; unset: every row as written. */
+  readonly publicationsOf?: OutboxPublicationsOf;
+}
+
+function publicationsProviders({ publicationsOf }: OutboxModuleOptions) {
+  return publicationsOf ? [{ provide: OUTBOX_PUBLICATIONS, useValue: publicationsOf }] : [];
 }

@@ -40,10 +40,22 @@ describe('AppConfig.fromEnv', () => {
     ['ID_STRATEGY', 'uuid', /^Invalid configuration: ID_STRATEGY must be one of autoincrement, hilo \(got "uuid"\)/],
     ['AMQP_URL', 'http://rabbit', /^Invalid configuration: AMQP_URL must use amqp: or amqps:/],
     ['OUTBOX_BATCH_SIZE', '0', /^Invalid configuration: OUTBOX_BATCH_SIZE must be between 1 and 10000/],
+    [
+      'EVENTS_PUBLISHED',
+      'v1,v3',
+      /^Invalid configuration: EVENTS_PUBLISHED must be a comma-separated list of v1, v2 \(got "v1,v3"\)/,
+    ],
   ])('rejects %s=%s with one line naming the variable', (variable, value, message) => {
     const attempt = () => AppConfig.fromEnv({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(message);
+  });
+
+  it('publishes customer events as v1 and v2 by default, and in the versions EVENTS_PUBLISHED lists', () => {
+    expect(AppConfig.fromEnv({}).eventsPublished).toEqual(['v1', 'v2']);
+    expect(AppConfig.fromEnv({ EVENTS_PUBLISHED: 'v2' }).eventsPublished).toEqual(['v2']);
+    expect(AppConfig.fromEnv({ EVENTS_PUBLISHED: ' v2 , v1,v2 ' }).eventsPublished).toEqual(['v1', 'v2']);
+    expect(AppConfig.fromEnv({ EVENTS_PUBLISHED: 'v1' }).eventsPublished).toEqual(['v1']);
   });
 
   it('consumes commands only when AMQP_URL is set and AMQP_COMMANDS is not off', () => {

@@ -1,3 +1,6 @@
+// By path, like every import of the platform: the integration suite's global setup loads it without Jest's
+// @customerflow/* mapping. The contracts' index imports nothing of ours.
+import { CUSTOMER_EVENT_VERSIONS, type CustomerEventVersion } from '../../../contracts/src/index';
 // Past the outbox's index, which imports the platform: this file imports nothing, so there is no cycle.
 import { type OutboxOptions, readOutboxOptions } from '../../../outbox/src/outbox-options';
 import { loadSchemaMap } from '../database/schema-map/load-schema-map';
@@ -34,6 +37,11 @@ export class AppConfig {
   readonly readDatabase!: DatabaseConfig;
   readonly amqpUrl!: string | null;
   readonly amqpExchange!: string;
+  /**
+   * The versions each customer event is published in (EVENTS_PUBLISHED), in version order: `v1` and `v2` during the
+   * deprecation period of `.v1`, `v2` once it has ended.
+   */
+  readonly eventsPublished!: readonly CustomerEventVersion[];
   /** Owned by libs/outbox, which names, bounds and defaults them (outbox-options.ts). */
   readonly outbox!: OutboxOptions;
   /** Commands received over RabbitMQ (the `customerflow.commands` queue) and the inbox that dedupes them. */
@@ -98,6 +106,7 @@ export class AppConfig {
       readDatabase: env.DATABASE_READ_URL ? parseDatabaseUrl('DATABASE_READ_URL', env.DATABASE_READ_URL) : database,
       amqpUrl,
       amqpExchange: nonEmpty(env, 'AMQP_EXCHANGE', 'customerflow.events'),
+      eventsPublished: eventsPublished(env.EVENTS_PUBLISHED),
       outbox: readOutboxOptions({
         integer: (variable, fallback, min, max) => integer(env, variable, fallback, min, max),
         oneOf: (variable, allowed, fallback) => oneOf(env, variable, allowed, fallback),
@@ -256,6 +265,23 @@ function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
     if (error instanceof AuthConfigError) throw new ConfigError(error.variable, error.detail);
     throw error;
   }
+}
+
+function eventsPublished(raw: string | undefined): readonly CustomerEventVersion[] {
+  const listed = (raw ?? '')
+    .split(',')
+    .map((version) => version.trim())
+    .filter(Boolean);
+  if (listed.length === 0) return CUSTOMER_EVENT_VERSIONS;
+  const unknown = listed.filter((version) => !(CUSTOMER_EVENT_VERSIONS as readonly string[]).includes(version));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      'EVENTS_PUBLISHED',
+      `must be a comma-separated list of ${CUSTOMER_EVENT_VERSIONS.join(', ')} (got "${raw}")`,
+    );
+  }
+  // Listed in any order, published in version order.
+  return CUSTOMER_EVENT_VERSIONS.filter((version) => listed.includes(version));
 }
 
 function corsOrigins(raw: string | undefined): readonly string[] {
