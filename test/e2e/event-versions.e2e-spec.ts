@@ -6,8 +6,7 @@
  */
 import { createCustomerEventValidator } from '../../libs/contracts/src/testing';
 import { type DeliveredEvent, InMemoryTransport } from '../../libs/outbox/src';
-import { aRegistration } from '../support/customer-bodies';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { registerAndChange, startTestApp, type TestApp } from '../support/test-app';
 
 const validate = createCustomerEventValidator();
 
@@ -27,20 +26,6 @@ async function startWithSubscribers(env: Record<string, string>) {
   transport.subscribe('customer.#', (event) => void v1.push(event));
   transport.subscribe('v2.customer.#', (event) => void v2.push(event));
   return { t, v1, v2 };
-}
-
-/** Registers a customer and changes it `changes` times: 1 + changes events. */
-async function registerAndChange(t: TestApp, changes: number): Promise<string> {
-  const { body: customer } = await t.http().post('/v1/customers').send(aRegistration()).expect(201);
-  for (let version = 1; version <= changes; version++) {
-    await t
-      .http()
-      .patch(`/v1/customers/${customer.id}`)
-      .set('If-Match', `"${version}"`)
-      .send({ name: `Ana ${version}` })
-      .expect(200);
-  }
-  return customer.id as string;
 }
 
 const about = (id: string) => (events: DeliveredEvent[]) =>

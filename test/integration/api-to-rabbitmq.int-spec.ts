@@ -5,11 +5,10 @@
  * to `v2.customer.#`, and nothing else does. Polling is set to a minute, so a prompt arrival proves the post-commit
  * wake-up, not the safety-net poll.
  */
-import { connect } from 'amqplib';
 import { createCustomerEventValidator } from '../../libs/contracts/src/testing';
-import { AmqpTestQueue, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
+import { AmqpTestQueue, declareTestTopology, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
 import { aRegistration } from '../support/customer-bodies';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { registerAndChange, startTestApp, type TestApp } from '../support/test-app';
 
 const AMQP_URL = process.env.AMQP_URL!;
 const validate = createCustomerEventValidator();
@@ -22,11 +21,7 @@ describe('HTTP → outbox → RabbitMQ', () => {
 
   beforeAll(async () => {
     exchange = uniqueName('customerflow.events.api');
-    const connection = await connect(AMQP_URL);
-    const channel = await connection.createChannel();
-    await channel.assertExchange(`${exchange}.unrouted`, 'fanout', { durable: true });
-    await channel.assertExchange(exchange, 'topic', { durable: true, alternateExchange: `${exchange}.unrouted` });
-    await connection.close();
+    await declareTestTopology(AMQP_URL, exchange);
     queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
     queueV2 = await AmqpTestQueue.bound(AMQP_URL, exchange, 'v2.customer.#');
     t = await startTestApp({ OUTBOX_RELAY: 'inprocess', AMQP_EXCHANGE: exchange, OUTBOX_POLL_MS: '60000' });
@@ -86,15 +81,7 @@ describe('HTTP → outbox → RabbitMQ', () => {
   });
 
   it('announces the same changes as .v2 on v2.customer.#, the sequence padded, in order, under the same ids', async () => {
-    const { body: customer } = await t.http().post('/v1/customers').send(aRegistration()).expect(201);
-    for (let version = 1; version <= 10; version++) {
-      await t
-        .http()
-        .patch(`/v1/customers/${customer.id}`)
-        .set('If-Match', `"${version}"`)
-        .send({ name: `Ana ${version}` })
-        .expect(200);
-    }
+    const customer = { id: await registerAndChange(t, 10) }; // versions 1 to 11: past 9 → 10
     const ofCustomer = (received: typeof queue.received) =>
       received.filter((m) => JSON.parse(m.body).subject === customer.id);
     const deadline = Date.now() + 10_000;

@@ -7,9 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'amqplib';
 import { createCustomerEventValidator } from '../../libs/contracts/src/testing';
-import { AmqpTestQueue, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
+import { AmqpTestQueue, declareTestTopology, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
 import { aRegistration } from '../support/customer-bodies';
 import {
   createLegacyDatabase,
@@ -76,11 +75,7 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
     env = { DATABASE_URL: legacy.url, SCHEMA_MAP_FILE: CLIENTES_MAP };
     expect(migrationRun(env).status).toBe(0);
     exchange = uniqueName('customerflow.events.capture');
-    const connection = await connect(AMQP_URL);
-    const channel = await connection.createChannel();
-    await channel.assertExchange(`${exchange}.unrouted`, 'fanout', { durable: true });
-    await channel.assertExchange(exchange, 'topic', { durable: true, alternateExchange: `${exchange}.unrouted` });
-    await connection.close();
+    await declareTestTopology(AMQP_URL, exchange);
     queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
   });
 

@@ -6,9 +6,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { connect } from 'amqplib';
 import { createCustomerEventValidator } from '../../libs/contracts/src/testing';
-import { AmqpTestQueue, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
+import { AmqpTestQueue, declareTestTopology, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
 import { aRegistration, aValidCpf } from '../support/customer-bodies';
 import {
   createLegacyDatabase,
@@ -95,11 +94,7 @@ describe('over the legacy clientes/enderecos schema (masked documents, 1/0 statu
     env = { DATABASE_URL: legacy.url, SCHEMA_MAP_FILE: CLIENTES_MAP };
 
     exchange = uniqueName('customerflow.events.legacy');
-    const connection = await connect(AMQP_URL);
-    const channel = await connection.createChannel();
-    await channel.assertExchange(`${exchange}.unrouted`, 'fanout', { durable: true });
-    await channel.assertExchange(exchange, 'topic', { durable: true, alternateExchange: `${exchange}.unrouted` });
-    await connection.close();
+    await declareTestTopology(AMQP_URL, exchange);
     queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
   });
 

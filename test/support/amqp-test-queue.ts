@@ -129,6 +129,21 @@ export class AmqpTestQueue {
   }
 }
 
+/**
+ * Declares a test exchange as the RabbitMQ transport does (a topic exchange whose unrouted messages go to a fanout
+ * alternate exchange), so queues can be bound before the service starts publishing.
+ */
+export async function declareTestTopology(url: string, exchange: string): Promise<void> {
+  const connection = await connect(url);
+  try {
+    const channel = await connection.createChannel();
+    await channel.assertExchange(`${exchange}.unrouted`, 'fanout', { durable: true });
+    await channel.assertExchange(exchange, 'topic', { durable: true, alternateExchange: `${exchange}.unrouted` });
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Deletes a test exchange and its alternate exchange and queue, as the RabbitMQ transport declares them. */
 export async function deleteTestTopology(url: string, exchange: string): Promise<void> {
   const connection = await connect(url);

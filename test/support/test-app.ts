@@ -17,6 +17,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/customerflow-api/src/create-app';
 import { AppConfig, dataSourceOptions } from '../../libs/platform/src';
 import { authEnv, mintToken } from './auth';
+import { aRegistration } from './customer-bodies';
 import { cleanDatabase } from './database-cleaner';
 
 export const isIntegration = process.env.CUSTOMERFLOW_INTEGRATION === '1';
@@ -98,4 +99,18 @@ function servedRoutes(tree: string): string[] {
     for (const method of node[3]?.split(', ') ?? []) if (method !== 'HEAD') routes.push(`${method} ${path.join('')}`);
   }
   return routes;
+}
+
+/** Registers a customer and changes it `changes` times: 1 + changes events. */
+export async function registerAndChange(t: TestApp, changes: number): Promise<string> {
+  const { body: customer } = await t.http().post('/v1/customers').send(aRegistration()).expect(201);
+  for (let version = 1; version <= changes; version++) {
+    await t
+      .http()
+      .patch(`/v1/customers/${customer.id}`)
+      .set('If-Match', `"${version}"`)
+      .send({ name: `Ana ${version}` })
+      .expect(200);
+  }
+  return customer.id as string;
 }
