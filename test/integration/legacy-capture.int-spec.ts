@@ -273,6 +273,79 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
       expect(eventsOf(api.id).filter((e) => e.type.endsWith('.registered.v1'))).toHaveLength(1);
     });
 
+    it('a legacy DELETE erases as the API erases: earlier events scrubbed, published or owed, stored responses forgotten', async () => {
+      const before = queue.received.length;
+      const registration = aRegistration({
+        name: 'Bia Apagada',
+        email: 'bia.apagada@example.com',
+        phone: '+5511955554444',
+      });
+      const key = `capture-erase-${Date.now()}`;
+      const { body: api } = await t
+        .http()
+        .post('/v1/customers')
+        .set('Idempotency-Key', key)
+        .send(registration)
+        .expect(201);
+      await legacyUpdate(api.id, { nome: 'Bia Legada', cpf_cnpj: '529.982.247-25' });
+      await received(2, before); // registered (API) and updated (legacy): both published before the erasure
+      // A customer the legacy code inserts and deletes in one transaction: its registration is still owed when the
+      // DELETE scrubs, so the relay publishes it as written and swaps the scrubbed body in when it marks it.
+      await legacy.sql.beginTransaction();
+      const [inserted] = (await legacy.sql.query('INSERT INTO clientes SET ?', [
+        { nome: 'Caio Breve', email: 'caio.breve@example.com', dt_cadastro: '2026-01-02 03:04:05', ativo: 1 },
+      ])) as any;
+      const owedId = String(inserted.insertId);
+      await legacy.sql.query('DELETE FROM clientes WHERE id_cliente = ?', [owedId]);
+      await legacy.sql.commit();
+      await legacy.sql.query('DELETE FROM enderecos WHERE id_cliente = ?', [api.id]);
+      await legacy.sql.query('DELETE FROM clientes WHERE id_cliente = ?', [api.id]);
+      await received(6, before);
+      expect(eventsOf(api.id).map((e) => e.type)).toEqual([
+        'customerflow.customer.registered.v1',
+        'customerflow.customer.updated.v1',
+        'customerflow.customer.updated.v1', // the address row deleted
+        'customerflow.customer.erased.v1',
+      ]);
+      expect(eventsOf(owedId).map((e) => e.type)).toEqual([
+        'customerflow.customer.registered.v1',
+        'customerflow.customer.erased.v1',
+      ]);
+
+      const [rows] = (await legacy.sql.query(
+        'SELECT aggregateid, type, payload, scrubbed_payload, published_at FROM outbox_messages WHERE aggregateid IN (?, ?) ORDER BY position',
+        [api.id, owedId],
+      )) as any;
+      expect(rows).toHaveLength(6);
+      for (const row of rows) {
+        expect(row.published_at).not.toBeNull();
+        expect(row.scrubbed_payload).toBeNull(); // swapped in at publish time, for the owed row
+        const personalData = ['Bia', 'bia.apagada', '+5511955554444', '52998224725', 'Paulista', 'Caio', 'caio.breve'];
+        for (const personal of [...personalData, (registration.document as { number: string }).number])
+          expect({ type: row.type, leaked: row.payload.includes(personal) }).toEqual({ type: row.type, leaked: false });
+        const event = JSON.parse(row.payload) as Event;
+        expect(validate(event)).toEqual({ valid: true, errors: [] });
+      }
+      const [registered, updated] = rows.map((r: { payload: string }) => JSON.parse(r.payload) as Event);
+      expect(registered.data).toMatchObject({
+        id: api.id,
+        name: '(erased)',
+        email: 'erased@erased.invalid',
+        phone: null,
+        document: null,
+        birthDate: null,
+        addresses: [],
+      });
+      expect(updated.data.changes).toEqual({ name: '(erased)', document: null });
+      // The stored response of the registration is forgotten: a replay says the customer is gone.
+      const [[stored]] = (await legacy.sql.query(
+        'SELECT response_status, response_body, request_hash FROM idempotency_keys WHERE idempotency_key LIKE ?',
+        [`%${key}%`],
+      )) as any;
+      expect(stored).toEqual({ response_status: 410, response_body: 'null', request_hash: 'erased' });
+      await t.http().post('/v1/customers').set('Idempotency-Key', key).send(registration).expect(410);
+    });
+
     it('a legacy row the contract cannot announce (NULL email) is written, not refused, and its event is a dead letter', async () => {
       const before = queue.received.length;
       const id = await legacyInsert({ nome: 'Sem Email', email: null });

@@ -94,7 +94,7 @@ function registeredData(customer: CustomerRepresentation): CustomerRegisteredDat
 export const ERASED_NAME = '(erased)';
 export const ERASED_EMAIL = 'erased@erased.invalid';
 
-const PLACEHOLDERS: Record<string, unknown> = {
+export const ERASED_PLACEHOLDERS: Readonly<Record<string, string | null | readonly never[]>> = {
   name: ERASED_NAME,
   email: ERASED_EMAIL,
   phone: null,
@@ -114,7 +114,7 @@ export function scrubCustomerEventPayload(_type: string, payload: string): strin
   if (!data || typeof data !== 'object') return payload;
   const target = (data.changes && typeof data.changes === 'object' ? data.changes : data) as Record<string, unknown>;
   let changed = false;
-  for (const [field, placeholder] of Object.entries(PLACEHOLDERS)) {
+  for (const [field, placeholder] of Object.entries(ERASED_PLACEHOLDERS)) {
     if (field in target && JSON.stringify(target[field]) !== JSON.stringify(placeholder)) {
       target[field] = placeholder;
       changed = true;

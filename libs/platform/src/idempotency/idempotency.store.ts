@@ -27,8 +27,11 @@ export type ClaimOutcome =
   | { readonly kind: 'key-reused-with-other-request' }
   | { readonly kind: 'in-flight' };
 
-/** The request hash of a key whose resource was erased (not a SHA-256 in hex, so it matches no request). */
-const FORGOTTEN_HASH = 'erased';
+/**
+ * The request hash of a key whose resource was erased (not a SHA-256 in hex, so it matches no request); legacy
+ * capture's triggers write it too when the legacy code erases a customer.
+ */
+export const FORGOTTEN_REQUEST_HASH = 'erased';
 
 /** How long a claim protects a request that is still running; a crashed request's key frees itself after this. */
 const IN_FLIGHT_LOCK_MS = 60_000;
@@ -94,7 +97,7 @@ export class IdempotencyStore {
         continue;
       }
       // A forgotten key no longer knows its request: whatever is replayed with it, the answer is that it is gone.
-      if (row.request_hash === FORGOTTEN_HASH && row.state === 'completed') {
+      if (row.request_hash === FORGOTTEN_REQUEST_HASH && row.state === 'completed') {
         return { kind: 'replay', response: { status: 410, headers: {}, body: null } };
       }
       if (row.request_hash !== requestHash) return { kind: 'key-reused-with-other-request' };
@@ -160,7 +163,7 @@ export class IdempotencyStore {
     await this.unitOfWork.manager
       .createQueryBuilder()
       .update('idempotency_keys')
-      .set({ response_status: 410, response_headers: '{}', response_body: 'null', request_hash: FORGOTTEN_HASH })
+      .set({ response_status: 410, response_headers: '{}', response_body: 'null', request_hash: FORGOTTEN_REQUEST_HASH })
       .where('resource_id = :resourceId', { resourceId })
       .execute();
   }

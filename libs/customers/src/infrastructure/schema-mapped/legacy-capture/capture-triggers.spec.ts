@@ -52,6 +52,24 @@ describe('capturePlan', () => {
     expect(onMySql).toContain('SELECT JSON_ARRAYAGG(o.address), COUNT(*), SUM(o.bad) FROM (SELECT');
   });
 
+  it('erases as CustomerFlow erases: a legacy DELETE scrubs the earlier events and forgets stored responses', () => {
+    const deleted = capturePlan(clientes, 'mariadb').triggers[2].sql;
+    const forget = deleted.indexOf('UPDATE outbox_messages');
+    expect(forget).toBeGreaterThan(0);
+    expect(forget).toBeLessThan(deleted.indexOf("'customerflow.customer.erased.v1'"));
+    // Settled rows at once, owed rows through scrubbed_payload (the relay swaps it in), placeholders as the API's.
+    expect(deleted).toContain(
+      'SET scrubbed_payload = CASE WHEN published_at IS NULL AND dead_lettered_at IS NULL THEN JSON_REPLACE(payload, ' +
+        "'$.data.name', '(erased)', '$.data.changes.name', '(erased)', '$.data.email', 'erased@erased.invalid', " +
+        "'$.data.changes.email', 'erased@erased.invalid', '$.data.phone', NULL, '$.data.changes.phone', NULL, " +
+        "'$.data.document', NULL, '$.data.changes.document', NULL, '$.data.birthDate', NULL, " +
+        "'$.data.changes.birthDate', NULL, '$.data.addresses', JSON_ARRAY(), '$.data.changes.addresses', JSON_ARRAY()) END,",
+    );
+    expect(deleted).toContain(
+      "UPDATE idempotency_keys SET response_status = 410, response_headers = '{}', response_body = 'null', request_hash = 'erased'",
+    );
+  });
+
   it('builds no address triggers when addresses live in customer_addresses', () => {
     const map = fixture('clientes.map.json');
     map.addresses = null;

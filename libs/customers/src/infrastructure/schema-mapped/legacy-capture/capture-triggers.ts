@@ -36,9 +36,11 @@ import {
   type AddressField,
   type LegacyValue,
   type SchemaMap,
+  FORGOTTEN_REQUEST_HASH,
   type StatusMap,
   WRITER_SESSION_VARIABLE,
 } from '@customerflow/platform';
+import { ERASED_PLACEHOLDERS } from '../../customer-integration-events';
 
 export const CAPTURE_TRIGGER_PREFIX = 'customerflow_capture_';
 
@@ -184,6 +186,7 @@ class CaptureSql {
           `  SET v_problem = NULL;`,
           `  IF v_new_state = 'erased' THEN`,
           ...indent(this.bump(id, { erased: false }), 4),
+          ...indent(this.forgetErasedData(), 4),
           ...indent(
             this.emit(
               CustomerEventType.erased,
@@ -236,6 +239,7 @@ class CaptureSql {
       `SET v_own = (SELECT s.status FROM ${STATE} s WHERE s.customer_id = ${id});`,
       `IF v_own <=> 'erased' OR ${this.legacyState('OLD')} = 'erased' THEN LEAVE capture; END IF;`,
       ...this.bump(id, { erased: true }),
+      ...this.forgetErasedData(),
       ...this.emit(
         CustomerEventType.erased,
         `JSON_OBJECT('id', v_id, 'version', CAST(v_version AS SIGNED), 'erasedAt', ${iso('v_now')})`,
@@ -317,6 +321,30 @@ class CaptureSql {
       `INSERT INTO ${STATE} (customer_id, status, version, updated_at, erased_at) VALUES ${values}`,
       `  ON DUPLICATE KEY UPDATE ${updates.join(', ')};`,
       `SET v_version = (SELECT s.version FROM ${STATE} s WHERE s.customer_id = ${id});`,
+    ];
+  }
+
+  /**
+   * What CustomerFlow's erasure does in its transaction (OutboxScrubber, IdempotencyStore.forgetResource), for an
+   * erasure the legacy code made: the customer's earlier events lose their personal data (placeholders, as
+   * scrubCustomerEventPayload writes them; at once for published rows and dead letters, in scrubbed_payload for the
+   * relay to swap in for rows still owed) and stored API responses about the customer are forgotten.
+   */
+  private forgetErasedData(): string[] {
+    const placeholders = Object.entries(ERASED_PLACEHOLDERS).map(([field, value]) => {
+      const sqlValue = value === null ? 'NULL' : Array.isArray(value) ? 'JSON_ARRAY()' : sqlString(String(value));
+      return `'$.data.${field}', ${sqlValue}, '$.data.changes.${field}', ${sqlValue}`;
+    });
+    const scrubbed = `JSON_REPLACE(payload, ${placeholders.join(', ')})`;
+    const owed = 'published_at IS NULL AND dead_lettered_at IS NULL';
+    return [
+      `UPDATE outbox_messages`,
+      `   SET scrubbed_payload = CASE WHEN ${owed} THEN ${scrubbed} END,`,
+      `       payload = CASE WHEN ${owed} THEN payload ELSE ${scrubbed} END`,
+      ` WHERE aggregateid = v_id AND aggregatetype = '${CUSTOMER_AGGREGATE_TYPE}'`,
+      `   AND type IN ('${CustomerEventType.registered}', '${CustomerEventType.updated}');`,
+      `UPDATE idempotency_keys SET response_status = 410, response_headers = '{}', response_body = 'null', request_hash = '${FORGOTTEN_REQUEST_HASH}'`,
+      ` WHERE resource_id = v_id;`,
     ];
   }
 
