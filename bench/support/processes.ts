@@ -74,6 +74,7 @@ export function serviceEnv(
     OUTBOX_RELAY: relay,
     OUTBOX_BATCH_SIZE: String(config.batchSize),
     OUTBOX_POLL_MS: String(config.pollMs),
+    ...(process.env.BENCH_EVENTS_PUBLISHED ? { EVENTS_PUBLISHED: process.env.BENCH_EVENTS_PUBLISHED } : {}),
   };
 }
 

@@ -17,7 +17,7 @@
  * (claim/per-aggregate-order.ts), publish the rest — one aggregate's rows one after the other, each waiting for the
  * broker's ack, different aggregates concurrently on the confirm channel — then record the outcome and release.
  * A row goes out as the messages `publicationsOf` makes of it (by default the row as written; more than one while
- * an event is published in two versions), one after the other, and counts as published once all are acked.
+ * an event is published in two versions), all at once, and counts as published once all are acked.
  *
  * Failures come in two kinds, told apart by the transport:
  * - The message's own failure (nacked, unroutable, an event type with no routing key...): the row backs off
@@ -232,9 +232,11 @@ export class OutboxRelay {
       for (const message of sameAggregate) {
         if (unavailable) return;
         try {
-          // One after the other, like the rows: the messages of a row share its id, by which the RabbitMQ transport
-          // tells the broker's returns apart. A failure part-way sends the whole row again (at least once).
-          for (const publication of this.publicationsOf(message)) await this.transport.publish(publication);
+          // A row's messages (its event in each published version) go out together and are awaited together: each
+          // version is its own stream, in order because the row's next event waits for all of them. They share the
+          // row's id, by which the RabbitMQ transport tells the broker's returns apart, so a return may be charged
+          // to the wrong one of them: the row fails either way. A failure part-way sends the whole row again.
+          await Promise.all(this.publicationsOf(message).map((publication) => this.transport.publish(publication)));
           published.push(message);
         } catch (error) {
           if (error instanceof TransportUnavailableError) {
