@@ -15,7 +15,7 @@ import { hammer } from '../support/load';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import type { Side } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
-import { naiveFigures, ratio } from '../support/stats';
+import { alternatingRounds, naiveFigures, ratio, type Rounds } from '../support/stats';
 
 export const LIST_PATH = '/v1/customers?status=active&limit=50&sort=-createdAt';
 const NAIVE_LIST_PATH = '/v1/customers?status=active&limit=50&page=1';
@@ -72,6 +72,14 @@ async function loadSide(
     false,
     auth,
   );
+}
+
+function rpsOfLoad(side: { result: MeasuredLoad | null }): number {
+  return side.result?.rps ?? 0;
+}
+
+function roundsRps(rounds: Record<string, Rounds<unknown>>): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(rounds).map(([side, r]) => [side, r.rps]));
 }
 
 /** BENCH_PROFILE: one more run per profiled side, after the measured ones. */
@@ -139,10 +147,18 @@ export async function getByIdScenario(ctx: BenchContext) {
     ];
   };
   const probePath = `/v1/customers/${Math.ceil(customers / 2)}`;
-  const service = await loadSide(ctx, 'service', 'getById', probePath, requests);
-  const raw = await loadSide(ctx, 'raw', 'getById', probePath, requests);
-  const authOff = await loadSide(ctx, 'service', 'getById-auth-off', probePath, requests, undefined, 'off');
-  const naive = await loadSide(ctx, 'naive', 'getById', probePath, requests);
+  const rounds = await alternatingRounds(
+    ['service', 'raw', 'naive', 'authOff'] as const,
+    ctx.config.rounds,
+    (side) =>
+      side === 'authOff'
+        ? loadSide(ctx, 'service', 'getById-auth-off', probePath, requests, undefined, 'off')
+        : loadSide(ctx, side, 'getById', probePath, requests),
+    rpsOfLoad,
+  );
+  const [service, raw, naive, authOff] = (['service', 'raw', 'naive', 'authOff'] as const).map(
+    (side) => rounds[side].median,
+  );
   const sameBody = isDeepStrictEqual(service.probe.body, raw.probe.body);
   if (!sameBody) ctx.notes.push(`getById: the raw floor's body for ${probePath} differs from the service's`);
   const profiles = await profiledRuns(ctx, 'getById', probePath, requests);
@@ -150,6 +166,7 @@ export async function getByIdScenario(ctx: BenchContext) {
     ...figures(service.result, raw.result),
     authOff: authOffFigures(authOff.result),
     ...naiveFigures(service.result, naive.result),
+    roundsRps: roundsRps(rounds),
     customers,
     connections: ctx.config.connections,
     sameBodyAsService: sameBody,
@@ -159,10 +176,17 @@ export async function getByIdScenario(ctx: BenchContext) {
 
 export async function listScenario(ctx: BenchContext) {
   const requests = () => [{ method: 'GET', path: LIST_PATH }];
-  const service = await loadSide(ctx, 'service', 'list', LIST_PATH, requests);
-  const raw = await loadSide(ctx, 'raw', 'list', LIST_PATH, requests);
   // The naive peer pages by offset, as its author would; the first page is the same 50 customers.
-  const naive = await loadSide(ctx, 'naive', 'list', NAIVE_LIST_PATH, () => [{ method: 'GET', path: NAIVE_LIST_PATH }]);
+  const rounds = await alternatingRounds(
+    ['service', 'raw', 'naive'] as const,
+    ctx.config.rounds,
+    (side) =>
+      side === 'naive'
+        ? loadSide(ctx, 'naive', 'list', NAIVE_LIST_PATH, () => [{ method: 'GET', path: NAIVE_LIST_PATH }])
+        : loadSide(ctx, side, 'list', LIST_PATH, requests),
+    rpsOfLoad,
+  );
+  const [service, raw, naive] = (['service', 'raw', 'naive'] as const).map((side) => rounds[side].median);
   const missing = service.probe.status === 404;
   if (missing)
     ctx.notes.push(
@@ -183,6 +207,7 @@ export async function listScenario(ctx: BenchContext) {
   return {
     ...figures(service.result, raw.result),
     ...naiveFigures(service.result, naive.result),
+    roundsRps: roundsRps(rounds),
     explain: await explainReads(ctx.db, ctx.config.customers),
     path: LIST_PATH,
     serviceEndpoint: missing

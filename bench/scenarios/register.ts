@@ -14,7 +14,7 @@ import { emptyTables, pendingOutboxRows } from '../support/database';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import { roundTripsOf, type Side, sleep } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
-import { naiveFigures, ratio } from '../support/stats';
+import { alternatingRounds, naiveFigures, ratio } from '../support/stats';
 import { authOffFigures } from './reads';
 
 let sequence = 0;
@@ -101,12 +101,21 @@ function perRegistration(
 }
 
 export async function registerScenario(ctx: BenchContext) {
-  const service = await runSide(ctx, 'service');
-  const raw = await runSide(ctx, 'raw');
-  const authOff = await runSide(ctx, 'service', undefined, 'off');
-  // The same load once more with hilo ids, so the allocator's cost is read against AUTO_INCREMENT of this run.
-  const hilo = await runSide(ctx, 'service', undefined, 'on', HILO);
-  const naive = await runSide(ctx, 'naive');
+  // The variants (auth off, hilo ids: the allocator's cost read against AUTO_INCREMENT of this run) alternate too.
+  const rounds = await alternatingRounds(
+    ['service', 'raw', 'naive', 'authOff', 'hilo'] as const,
+    ctx.config.rounds,
+    (side) =>
+      side === 'authOff'
+        ? runSide(ctx, 'service', undefined, 'off')
+        : side === 'hilo'
+          ? runSide(ctx, 'service', undefined, 'on', HILO)
+          : runSide(ctx, side),
+    (load) => load.rps,
+  );
+  const [service, raw, naive, authOff, hilo] = (['service', 'raw', 'naive', 'authOff', 'hilo'] as const).map(
+    (side) => rounds[side].median,
+  );
   const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
   const profiledSides: Side[] =
     ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
@@ -140,6 +149,7 @@ export async function registerScenario(ctx: BenchContext) {
       rawForeignCpuCores: raw.foreignCpuCores,
       connections: ctx.config.connections,
       durationS: ctx.config.durationS,
+      roundsRps: Object.fromEntries(Object.entries(rounds).map(([side, r]) => [side, r.rps])),
       roundTrips: service.roundTrips ?? null,
       rawRoundTrips: raw.roundTrips ?? null,
       hilo: {

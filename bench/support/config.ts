@@ -31,6 +31,8 @@ export interface BenchConfig {
   readonly poolSize: number;
   readonly latencyRate: number;
   readonly latencyDurationS: number;
+  /** Rounds of register, get by id and the list page: the sides alternate, each in a fresh process, median taken. */
+  readonly rounds: number;
   /** BENCH_PROFILE=1: profile the service in one extra run of register and get by id; =all: the raw floor too. */
   readonly profile: 'off' | 'service' | 'all';
   readonly only: ReadonlySet<string> | null;
@@ -87,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     poolSize: int(env, 'BENCH_POOL_SIZE', 20),
     latencyRate: int(env, 'BENCH_LATENCY_RATE', 100),
     latencyDurationS: int(env, 'BENCH_LATENCY_DURATION_S', 10),
+    rounds: int(env, 'BENCH_ROUNDS', 3),
     profile: env.BENCH_PROFILE === 'all' ? 'all' : env.BENCH_PROFILE === '1' ? 'service' : 'off',
     only: only ? new Set(only.split(',').map((s) => s.trim())) : null,
     logDir: resolve(root, 'dist-bench', 'logs'),

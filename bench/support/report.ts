@@ -11,6 +11,8 @@ interface RoundTripFigures {
 }
 
 interface HttpFigures {
+  /** req/s of every round, per side, in the order run (the table shows each side's median round). */
+  roundsRps?: Record<string, number[]>;
   rps: Num;
   p50Ms: Num;
   p99Ms: Num;
@@ -290,6 +292,15 @@ export function renderTable(results: Results): string {
     if (!trips) continue;
     const shapes = Object.entries(trips.byShape).map(([shape, n]) => `${shape} ${n}`);
     out.push('', `round trips per registration, ${who} (${trips.registrations} registrations): ${shapes.join(', ')}`);
+  }
+  for (const [what, figures] of [
+    ['register', s.register],
+    ['get by id', s.getById],
+    ['list page', s.list],
+  ] as const) {
+    if (!figures?.roundsRps) continue;
+    const sides = Object.entries(figures.roundsRps).map(([side, rps]) => `${side} ${rps.map(Math.round).join(' / ')}`);
+    out.push('', `${what}, req/s of each round (the table has each side's median): ${sides.join('; ')}`);
   }
   const foreign = collectLoads(results.scenarios);
   if (foreign.length > 0) {
