@@ -63,7 +63,7 @@ export function serviceEnv(
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     // The heap limit the service is deployed with (npm start, deploy/kubernetes, docker-compose.yml).
-    NODE_OPTIONS: '--max-old-space-size=192',
+    NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-old-space-size=192',
     PORT: String(port),
     DATABASE_URL: config.databaseUrl,
     AMQP_URL: config.amqpUrl,
