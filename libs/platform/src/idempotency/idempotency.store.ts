@@ -163,7 +163,12 @@ export class IdempotencyStore {
     await this.unitOfWork.manager
       .createQueryBuilder()
       .update('idempotency_keys')
-      .set({ response_status: 410, response_headers: '{}', response_body: 'null', request_hash: FORGOTTEN_REQUEST_HASH })
+      .set({
+        response_status: 410,
+        response_headers: '{}',
+        response_body: 'null',
+        request_hash: FORGOTTEN_REQUEST_HASH,
+      })
       .where('resource_id = :resourceId', { resourceId })
       .execute();
   }
