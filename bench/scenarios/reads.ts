@@ -15,7 +15,7 @@ import { hammer } from '../support/load';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
 import type { Side } from '../support/processes';
 import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
-import { alternatingRounds, naiveFigures, ratio, type Rounds } from '../support/stats';
+import { alternatingRounds, naiveFigures, ratio } from '../support/stats';
 
 export const LIST_PATH = '/v1/customers?status=active&limit=50&sort=-createdAt';
 const NAIVE_LIST_PATH = '/v1/customers?status=active&limit=50&page=1';
@@ -76,10 +76,6 @@ async function loadSide(
 
 function rpsOfLoad(side: { result: MeasuredLoad | null }): number {
   return side.result?.rps ?? 0;
-}
-
-function roundsRps(rounds: Record<string, Rounds<unknown>>): Record<string, number[]> {
-  return Object.fromEntries(Object.entries(rounds).map(([side, r]) => [side, r.rps]));
 }
 
 /** BENCH_PROFILE: one more run per profiled side, after the measured ones. */
@@ -156,9 +152,7 @@ export async function getByIdScenario(ctx: BenchContext) {
         : loadSide(ctx, side, 'getById', probePath, requests),
     rpsOfLoad,
   );
-  const [service, raw, naive, authOff] = (['service', 'raw', 'naive', 'authOff'] as const).map(
-    (side) => rounds[side].median,
-  );
+  const { service, raw, naive, authOff } = rounds.median;
   const sameBody = isDeepStrictEqual(service.probe.body, raw.probe.body);
   if (!sameBody) ctx.notes.push(`getById: the raw floor's body for ${probePath} differs from the service's`);
   const profiles = await profiledRuns(ctx, 'getById', probePath, requests);
@@ -166,7 +160,7 @@ export async function getByIdScenario(ctx: BenchContext) {
     ...figures(service.result, raw.result),
     authOff: authOffFigures(authOff.result),
     ...naiveFigures(service.result, naive.result),
-    roundsRps: roundsRps(rounds),
+    roundsRps: rounds.rps,
     customers,
     connections: ctx.config.connections,
     sameBodyAsService: sameBody,
@@ -186,7 +180,7 @@ export async function listScenario(ctx: BenchContext) {
         : loadSide(ctx, side, 'list', LIST_PATH, requests),
     rpsOfLoad,
   );
-  const [service, raw, naive] = (['service', 'raw', 'naive'] as const).map((side) => rounds[side].median);
+  const { service, raw, naive } = rounds.median;
   const missing = service.probe.status === 404;
   if (missing)
     ctx.notes.push(
@@ -207,7 +201,7 @@ export async function listScenario(ctx: BenchContext) {
   return {
     ...figures(service.result, raw.result),
     ...naiveFigures(service.result, naive.result),
-    roundsRps: roundsRps(rounds),
+    roundsRps: rounds.rps,
     explain: await explainReads(ctx.db, ctx.config.customers),
     path: LIST_PATH,
     serviceEndpoint: missing

@@ -113,9 +113,7 @@ export async function registerScenario(ctx: BenchContext) {
           : runSide(ctx, side),
     (load) => load.rps,
   );
-  const [service, raw, naive, authOff, hilo] = (['service', 'raw', 'naive', 'authOff', 'hilo'] as const).map(
-    (side) => rounds[side].median,
-  );
+  const { service, raw, naive, authOff, hilo } = rounds.median;
   const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
   const profiledSides: Side[] =
     ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
@@ -149,7 +147,7 @@ export async function registerScenario(ctx: BenchContext) {
       rawForeignCpuCores: raw.foreignCpuCores,
       connections: ctx.config.connections,
       durationS: ctx.config.durationS,
-      roundsRps: Object.fromEntries(Object.entries(rounds).map(([side, r]) => [side, r.rps])),
+      roundsRps: rounds.rps,
       roundTrips: service.roundTrips ?? null,
       rawRoundTrips: raw.roundTrips ?? null,
       hilo: {

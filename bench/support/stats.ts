@@ -50,10 +50,10 @@ export function naiveFigures(service: SideLoad | null, naive: SideLoad | null) {
   };
 }
 
-/** One side's rounds: the median one (by req/s), and every round's req/s in the order run. */
-export interface Rounds<R> {
-  readonly median: R;
-  readonly rps: number[];
+/** Every side's median round (by req/s), and every round's req/s per side, in the order run. */
+export interface Rounds<S extends string, R> {
+  readonly median: Record<S, R>;
+  readonly rps: Record<S, number[]>;
 }
 
 /**
@@ -67,16 +67,17 @@ export async function alternatingRounds<S extends string, R>(
   rounds: number,
   run: (side: S, round: number) => Promise<R>,
   rpsOf: (result: R) => number,
-): Promise<Record<S, Rounds<R>>> {
+): Promise<Rounds<S, R>> {
   const results = new Map<S, R[]>(sides.map((side) => [side, []]));
   for (let round = 0; round < rounds; round++) {
     for (const side of sides) results.get(side)!.push(await run(side, round));
   }
-  const out = {} as Record<S, Rounds<R>>;
-  for (const side of sides) {
-    const all = results.get(side)!;
+  const median = {} as Record<S, R>;
+  const rps = {} as Record<S, number[]>;
+  for (const [side, all] of results) {
     const sorted = [...all].sort((a, b) => rpsOf(a) - rpsOf(b));
-    out[side] = { median: sorted[Math.floor((sorted.length - 1) / 2)], rps: all.map(rpsOf) };
+    median[side] = sorted[Math.floor((sorted.length - 1) / 2)];
+    rps[side] = all.map(rpsOf);
   }
-  return out;
+  return { median, rps };
 }

@@ -27,11 +27,19 @@ export type ClaimOutcome =
   | { readonly kind: 'key-reused-with-other-request' }
   | { readonly kind: 'in-flight' };
 
+/** The request hash of a key whose resource was erased (not a SHA-256 in hex, so it matches no request). */
+const FORGOTTEN_REQUEST_HASH = 'erased';
+
 /**
- * The request hash of a key whose resource was erased (not a SHA-256 in hex, so it matches no request); legacy
- * capture's triggers write it too when the legacy code erases a customer.
+ * The columns of a stored response once its resource was erased (see forgetResource); legacy capture's triggers
+ * write the same when the legacy code erases a customer.
  */
-export const FORGOTTEN_REQUEST_HASH = 'erased';
+export const FORGOTTEN_RESPONSE = {
+  response_status: 410,
+  response_headers: '{}',
+  response_body: 'null',
+  request_hash: FORGOTTEN_REQUEST_HASH,
+} as const;
 
 /** How long a claim protects a request that is still running; a crashed request's key frees itself after this. */
 const IN_FLIGHT_LOCK_MS = 60_000;
@@ -163,12 +171,7 @@ export class IdempotencyStore {
     await this.unitOfWork.manager
       .createQueryBuilder()
       .update('idempotency_keys')
-      .set({
-        response_status: 410,
-        response_headers: '{}',
-        response_body: 'null',
-        request_hash: FORGOTTEN_REQUEST_HASH,
-      })
+      .set(FORGOTTEN_RESPONSE)
       .where('resource_id = :resourceId', { resourceId })
       .execute();
   }

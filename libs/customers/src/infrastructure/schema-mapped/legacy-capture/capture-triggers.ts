@@ -36,7 +36,7 @@ import {
   type AddressField,
   type LegacyValue,
   type SchemaMap,
-  FORGOTTEN_REQUEST_HASH,
+  FORGOTTEN_RESPONSE,
   type StatusMap,
   WRITER_SESSION_VARIABLE,
 } from '@customerflow/platform';
@@ -343,7 +343,9 @@ class CaptureSql {
       `       payload = CASE WHEN ${owed} THEN payload ELSE ${scrubbed} END`,
       ` WHERE aggregateid = v_id AND aggregatetype = '${CUSTOMER_AGGREGATE_TYPE}'`,
       `   AND type IN ('${CustomerEventType.registered}', '${CustomerEventType.updated}');`,
-      `UPDATE idempotency_keys SET response_status = 410, response_headers = '{}', response_body = 'null', request_hash = '${FORGOTTEN_REQUEST_HASH}'`,
+      `UPDATE idempotency_keys SET ${Object.entries(FORGOTTEN_RESPONSE)
+        .map(([column, value]) => `${column} = ${typeof value === 'number' ? value : sqlString(value)}`)
+        .join(', ')}`,
       ` WHERE resource_id = v_id;`,
     ];
   }
