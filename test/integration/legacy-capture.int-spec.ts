@@ -388,3 +388,112 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
     expect((await outboxRows()).length).toBe(rowsBefore);
   });
 });
+
+describe('legacy:capture over the pessoas schema (a version column the legacy code bumps, or forgets to)', () => {
+  let legacy: LegacyDatabase;
+  let t: TestApp;
+  let exchange: string;
+  let queue: AmqpTestQueue;
+
+  const eventsOf = (id: string) =>
+    queue.received.map((m) => JSON.parse(m.body) as Event).filter((e) => e.subject === id);
+  const versaoOf = async (id: string): Promise<number> => {
+    const [[row]] = (await legacy.sql.query('SELECT versao FROM pessoas WHERE cod = ?', [id])) as any;
+    return Number(row.versao);
+  };
+  const legacyUpdate = (id: string, set: string, values: unknown[] = []) =>
+    legacy.sql.query(`UPDATE pessoas SET ${set} WHERE cod = ?`, [...values, id]);
+  const etagOf = async (id: string) => (await t.http().get(`/v1/customers/${id}`).expect(200)).headers.etag;
+
+  beforeAll(async () => {
+    legacy = await createLegacyDatabase('capture_pessoas', 'pessoas.sql');
+    const env = { DATABASE_URL: legacy.url, SCHEMA_MAP_FILE: join(FIXTURES, 'pessoas.map.json') };
+    expect(migrationRun(env).status).toBe(0);
+    const install = capture('install', env);
+    expect({ status: install.status, stderr: install.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(install.stdout).toMatch(/created customerflow_capture_[0-9a-f]{10}_c_upd: BEFORE UPDATE ON pessoas/);
+    expect(install.stdout).toContain('legacy capture: installed and current (3 triggers');
+    exchange = uniqueName('customerflow.events.capture-pessoas');
+    await declareTestTopology(AMQP_URL, exchange);
+    queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
+    t = await startTestApp(
+      { ...env, OUTBOX_RELAY: 'inprocess', AMQP_EXCHANGE: exchange, OUTBOX_POLL_MS: '200' },
+      { clean: false },
+    );
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await queue?.delete();
+    await deleteTestTopology(AMQP_URL, exchange);
+    await legacy?.close();
+  });
+
+  it('announces each change with the version column as sequence, bumping it where the legacy code forgot', async () => {
+    const before = queue.received.length;
+    const [inserted] = (await legacy.sql.query(
+      "INSERT INTO pessoas (nome_completo, e_mail, documento, criado_em, alterado_em) VALUES ('Rui Legado', 'rui@legado.example', '52998224725', '2026-01-02 03:04:05', '2026-01-02 03:04:05')",
+    )) as any;
+    const id = String(inserted.insertId);
+    const versions: number[] = [await versaoOf(id)];
+    await legacyUpdate(id, "nome_completo = 'Rui Lima'"); // forgets versao
+    versions.push(await versaoOf(id));
+    await legacyUpdate(id, "fone = '+5511912345678', versao = versao + 1"); // bumps it itself
+    versions.push(await versaoOf(id));
+    const etagBefore = await etagOf(id);
+    await t.http().patch(`/v1/customers/${id}`).set('If-Match', etagBefore).send({ name: 'Rui API' }).expect(200);
+    versions.push(await versaoOf(id));
+    const etagBeforeLegacy = await etagOf(id);
+    await legacyUpdate(id, "e_mail = 'rui@lima.example'");
+    await t.http().patch(`/v1/customers/${id}`).set('If-Match', etagBeforeLegacy).send({ name: 'Lost' }).expect(412);
+    versions.push(await versaoOf(id));
+    await legacyUpdate(id, "e_mail = 'rui@lima.example'"); // a no-op: nothing announced, no bump
+    versions.push(await versaoOf(id));
+    await legacyUpdate(id, 'versao = versao + 1'); // the legacy code's bump alone: nothing to announce, a gap
+    versions.push(await versaoOf(id));
+    await legacyUpdate(id, "situacao = 'I'");
+    versions.push(await versaoOf(id));
+    await legacyUpdate(id, "nome_completo = 'Rui Volta', situacao = 'A'"); // two events, one statement
+    versions.push(await versaoOf(id));
+    await t
+      .http()
+      .patch(`/v1/customers/${id}`)
+      .set('If-Match', await etagOf(id))
+      .send({ phone: '+5511900001111' })
+      .expect(200);
+    await legacy.sql.query('DELETE FROM pessoas WHERE cod = ?', [id]);
+
+    expect(versions).toEqual([1, 2, 3, 4, 5, 5, 6, 7, 9]);
+    await queue.waitFor(before + 10, 15_000);
+    await queue.settle(400);
+    const mine = eventsOf(id);
+    expect(mine.map((e) => `${e.sequence} ${e.type.replace(/^customerflow\.customer\.|\.v1$/g, '')}`)).toEqual([
+      '1 registered',
+      '2 updated',
+      '3 updated',
+      '4 updated',
+      '5 updated',
+      '7 deactivated',
+      '8 updated',
+      '9 reactivated',
+      '10 updated',
+      '11 erased',
+    ]);
+    for (const event of mine)
+      expect({ id: event.id, ...validate(event) }).toEqual({ id: event.id, valid: true, errors: [] });
+    expect(mine.map((e) => e.data.version)).toEqual(mine.map((e) => Number(e.sequence)));
+    expect(mine.map((e) => e.data.changes ?? null)).toEqual([
+      null,
+      { name: 'Rui Lima' },
+      { phone: '+5511912345678' },
+      { name: 'Rui API' },
+      { email: 'rui@lima.example' },
+      null,
+      { name: 'Rui Volta' },
+      null,
+      { phone: '+5511900001111' },
+      null,
+    ]);
+    expect(mine[0].data).toMatchObject({ name: 'Rui Legado', document: { type: 'CPF', number: '52998224725' } });
+  });
+});

@@ -29,7 +29,7 @@ void runCommand(async (config, dataSource) => {
       if (report.dropped.length > 0)
         console.log(`  dropped ${report.dropped.length} earlier trigger(s): ${report.dropped.join(', ')}`);
       for (const trigger of report.plan.triggers)
-        console.log(`  created ${trigger.name}: AFTER ${trigger.event} ON ${trigger.table}`);
+        console.log(`  created ${trigger.name}: ${trigger.timing} ${trigger.event} ON ${trigger.table}`);
       console.log(describeCaptureStatus(await captureStatus(dataSource, map)));
     } else if (action === 'uninstall') {
       const dropped = await uninstallCapture(dataSource);

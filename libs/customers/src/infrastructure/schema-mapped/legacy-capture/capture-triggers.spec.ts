@@ -80,10 +80,36 @@ describe('capturePlan', () => {
     ]);
   });
 
-  it('refuses a map with a legacy version column, saying what to map instead', () => {
-    expect(() => capturePlan(parseSchemaMap(fixture('pessoas.map.json')), 'mariadb')).toThrow(CaptureNotSupported);
-    expect(() => capturePlan(parseSchemaMap(fixture('pessoas.map.json')), 'mariadb')).toThrow(
-      /customers\.columns\.version maps a legacy version column/,
+  it('over a legacy version column: the update trigger runs BEFORE the write and sets the column to the last version', () => {
+    const plan = capturePlan(parseSchemaMap(fixture('pessoas.map.json')), 'mariadb');
+    expect(plan.triggers.map((t) => `${t.timing} ${t.event} ${t.table}`)).toEqual([
+      'AFTER INSERT pessoas',
+      'BEFORE UPDATE pessoas',
+      'AFTER DELETE pessoas',
+    ]);
+    const [inserted, updated, deleted] = plan.triggers.map((t) => t.sql);
+    expect(updated).toMatch(/^CREATE TRIGGER `customerflow_capture_[0-9a-f]{10}_c_upd` BEFORE UPDATE ON `pessoas`/);
+    // The legacy code's own bump is the first event's version, not one more; a forgotten bump is made.
+    expect(updated).toContain('SET v_version = GREATEST(COALESCE(OLD.`versao`, 0), COALESCE(NEW.`versao`, 0) - 1);');
+    expect(updated).toContain('SET v_version = v_version + 1;');
+    expect(updated.trimEnd()).toMatch(
+      /IF v_version > COALESCE\(NEW\.`versao`, 0\) THEN SET NEW\.`versao` = v_version; END IF;\nEND$/,
     );
+    expect(updated).not.toContain('version = version + 1');
+    expect(inserted).toContain('SET v_version = COALESCE(NEW.`versao`, 1);');
+    expect(deleted).toContain('SET v_version = COALESCE(OLD.`versao`, 0);');
+  });
+
+  it('refuses a legacy version column with a legacy address table, saying what to map instead', () => {
+    const map = fixture('clientes.map.json');
+    map.customers.columns.version = 'versao';
+    expect(() => capturePlan(parseSchemaMap(map), 'mariadb')).toThrow(CaptureNotSupported);
+    expect(() => capturePlan(parseSchemaMap(map), 'mariadb')).toThrow(
+      /customers\.columns\.version maps the legacy version column versao and addresses a legacy table/,
+    );
+  });
+
+  it('keeps the triggers of a map without a version column as they were (the hash the README shows installed)', () => {
+    expect(capturePlan(clientes, 'mariadb').hash).toBe('f3728e040d');
   });
 });

@@ -17,9 +17,13 @@
  *    date) is announced as null: the event says "not in a form the contract carries", and GET serves the raw value.
  * 4. An update announces only the fields whose announced value changed (compared as bytes with `<=>`, so a change of
  *    case is a change and NULL equals NULL); a statement that changes nothing announced emits nothing.
- * 5. The customer's version advances in `customerflow_customer_state` (one per event), so `sequence` keeps growing
- *    per customer across legacy and CustomerFlow changes, and an API client's ETag (`"<version>.<digest>"`) and the
- *    version check in CustomerFlow's UPDATE both notice the legacy change.
+ * 5. The customer's version advances by one per event, so `sequence` keeps growing per customer across legacy and
+ *    CustomerFlow changes, and an API client's ETag (`"<version>.<digest>"`) and the version check in
+ *    CustomerFlow's UPDATE both notice the legacy change. Where the map names no version column the version lives in
+ *    `customerflow_customer_state`. Where it names the legacy code's own version column, that column is the version
+ *    (CustomerFlow reads and writes it), so the customer table's update trigger runs BEFORE the row is written and
+ *    sets the column to the last event's version: a legacy UPDATE that forgot to bump it is bumped, one that bumped it
+ *    is not bumped twice, one that announces nothing keeps the legacy code's value.
  * 6. The outbox row. A value the contract requires that the legacy row cannot give (a NULL or malformed email, an
  *    empty name, an address without a street) does not fail the legacy write and is not published either: the
  *    row is written as a dead letter at once, `last_error` naming the field, for an operator to see in
@@ -52,7 +56,7 @@ export type CaptureServer = 'mariadb' | 'mysql';
 export interface CaptureTrigger {
   readonly name: string;
   readonly table: string;
-  readonly timing: 'AFTER';
+  readonly timing: 'AFTER' | 'BEFORE';
   readonly event: 'INSERT' | 'UPDATE' | 'DELETE';
   /** The whole CREATE TRIGGER statement. */
   readonly sql: string;
@@ -80,17 +84,27 @@ const DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
 
 /** The triggers for this map, on this server flavour. */
 export function capturePlan(map: SchemaMap, server: CaptureServer): CapturePlan {
-  const c = map.customers.columns;
-  if (c.version !== null) {
+  const versionColumn = map.customers.columns.version;
+  if (versionColumn !== null && map.addresses) {
+    // An address trigger would have to UPDATE the customer row to advance its version, and MySQL refuses a trigger
+    // that writes a table its own statement reads (error 1442: `DELETE FROM enderecos WHERE id_cliente IN (SELECT
+    // … FROM clientes …)`), which would fail the legacy application's statement.
     throw new CaptureNotSupported(
-      'customers.columns.version maps a legacy version column: capture keeps the version in customerflow_customer_state ' +
-        'and cannot advance a column the legacy code owns. Map "version": null to capture this table.',
+      `customers.columns.version maps the legacy version column ${versionColumn} and addresses a legacy table: an ` +
+        'address change would have to advance the customer row from a trigger on the address table, which fails ' +
+        'legacy statements that read the customer table. Capture such a map with "version": null (CustomerFlow then ' +
+        'keeps the version in customerflow_customer_state and the digest of the rows still catches legacy changes).',
     );
   }
   const sql = new CaptureSql(map, server);
   const bodies: Omit<CaptureTrigger, 'name'>[] = [
     { table: map.customers.table, timing: 'AFTER', event: 'INSERT', sql: sql.customerInserted() },
-    { table: map.customers.table, timing: 'AFTER', event: 'UPDATE', sql: sql.customerUpdated() },
+    {
+      table: map.customers.table,
+      timing: versionColumn === null ? 'AFTER' : 'BEFORE',
+      event: 'UPDATE',
+      sql: sql.customerUpdated(),
+    },
     { table: map.customers.table, timing: 'AFTER', event: 'DELETE', sql: sql.customerDeleted() },
   ];
   if (map.addresses) {
@@ -145,9 +159,17 @@ class CaptureSql {
       `SET v_problem = COALESCE(${this.requiredProblem(row, 'name')}, ${this.requiredProblem(row, 'email')}, ${this.timeProblem(this.col(row, this.c.createdAt), 'createdAt')}, v_address_problem);`,
       `SET v_updated_at = ${this.c.updatedAt ? this.col(row, this.c.updatedAt) : this.col(row, this.c.createdAt)};`,
       // A reused id (an explicit id the legacy code inserted again) starts a new life: its erasure is forgotten.
-      `INSERT INTO ${STATE} (customer_id, status, version, updated_at, erased_at) VALUES (${id}, NULL, 1, NULL, NULL)`,
-      `  ON DUPLICATE KEY UPDATE version = version + 1, status = NULL, updated_at = NULL, erased_at = NULL;`,
-      `SET v_version = (SELECT s.version FROM ${STATE} s WHERE s.customer_id = ${id});`,
+      ...(this.c.version
+        ? [
+            `SET v_version = COALESCE(${this.col(row, this.c.version)}, 1);`,
+            `INSERT INTO ${STATE} (customer_id, status, version, updated_at, erased_at) VALUES (${id}, NULL, v_version, NULL, NULL)`,
+            `  ON DUPLICATE KEY UPDATE version = v_version, status = NULL, updated_at = NULL, erased_at = NULL;`,
+          ]
+        : [
+            `INSERT INTO ${STATE} (customer_id, status, version, updated_at, erased_at) VALUES (${id}, NULL, 1, NULL, NULL)`,
+            `  ON DUPLICATE KEY UPDATE version = version + 1, status = NULL, updated_at = NULL, erased_at = NULL;`,
+            `SET v_version = (SELECT s.version FROM ${STATE} s WHERE s.customer_id = ${id});`,
+          ]),
       ...this.emit(
         CustomerEventType.registered,
         `JSON_OBJECT('id', v_id, 'name', ${this.nameOf(row)}, 'email', ${this.emailOf(row)}, 'phone', ${this.phoneOf(row)}, ` +
@@ -214,6 +236,7 @@ class CaptureSql {
       `SET v_id = CAST(${id} AS CHAR);`,
       `SET v_own = (SELECT s.status FROM ${STATE} s WHERE s.customer_id = ${id});`,
       `IF v_own <=> 'erased' OR ${this.legacyState('OLD')} = 'erased' THEN LEAVE capture; END IF;`,
+      ...(this.c.version ? [`SET v_version = ${this.versionBefore()};`] : []),
       `SET v_updated_at = ${updatedAt};`,
       ...changes,
       `IF JSON_LENGTH(v_changes) > 0 THEN`,
@@ -227,7 +250,22 @@ class CaptureSql {
       ),
       `END IF;`,
       ...statusEvents,
+      ...(this.c.version
+        ? [
+            `IF v_version > COALESCE(${this.col('NEW', this.c.version)}, 0) THEN SET ${this.col('NEW', this.c.version)} = v_version; END IF;`,
+          ]
+        : []),
     ]);
+  }
+
+  /**
+   * The version the update's first event follows, from the legacy version column: the row's version before the
+   * statement, or one less than the value the statement writes when the legacy code bumped the column itself (its
+   * bump then is the first event's version, not one more).
+   */
+  private versionBefore(): string {
+    const column = this.c.version!;
+    return `GREATEST(COALESCE(${this.col('OLD', column)}, 0), COALESCE(${this.col('NEW', column)}, 0) - 1)`;
   }
 
   customerDeleted(): string {
@@ -238,6 +276,7 @@ class CaptureSql {
       `SET v_id = CAST(${id} AS CHAR);`,
       `SET v_own = (SELECT s.status FROM ${STATE} s WHERE s.customer_id = ${id});`,
       `IF v_own <=> 'erased' OR ${this.legacyState('OLD')} = 'erased' THEN LEAVE capture; END IF;`,
+      ...(this.c.version ? [`SET v_version = COALESCE(${this.col('OLD', this.c.version)}, 0);`] : []),
       ...this.bump(id, { erased: true }),
       ...this.forgetErasedData(),
       ...this.emit(
@@ -308,19 +347,25 @@ class CaptureSql {
     ];
   }
 
-  /** One more version in CustomerFlow's state row (created at version 2: a row it never wrote is at version 1). */
+  /**
+   * One more version: in CustomerFlow's state row (created at version 2: a row it never wrote is at version 1), or,
+   * with a legacy version column, one more than v_version (the trigger writes it to the column), kept in the state
+   * row too.
+   */
   private bump(id: string, { erased }: { erased: boolean }): string[] {
     const ownUpdatedAt = this.c.updatedAt === null;
-    const values = `(${id}, ${erased ? "'erased'" : 'NULL'}, 2, ${ownUpdatedAt ? 'v_updated_at' : 'NULL'}, ${erased ? 'v_now' : 'NULL'})`;
+    const legacyVersion = this.c.version !== null;
+    const values = `(${id}, ${erased ? "'erased'" : 'NULL'}, ${legacyVersion ? 'v_version' : '2'}, ${ownUpdatedAt ? 'v_updated_at' : 'NULL'}, ${erased ? 'v_now' : 'NULL'})`;
     const updates = [
-      'version = version + 1',
+      legacyVersion ? 'version = v_version' : 'version = version + 1',
       ...(ownUpdatedAt && !erased ? ['updated_at = v_updated_at'] : []),
       ...(erased ? ["status = 'erased'", 'erased_at = v_now'] : []),
     ];
     return [
+      ...(legacyVersion ? ['SET v_version = v_version + 1;'] : []),
       `INSERT INTO ${STATE} (customer_id, status, version, updated_at, erased_at) VALUES ${values}`,
       `  ON DUPLICATE KEY UPDATE ${updates.join(', ')};`,
-      `SET v_version = (SELECT s.version FROM ${STATE} s WHERE s.customer_id = ${id});`,
+      ...(legacyVersion ? [] : [`SET v_version = (SELECT s.version FROM ${STATE} s WHERE s.customer_id = ${id});`]),
     ];
   }
 
