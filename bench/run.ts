@@ -112,8 +112,14 @@ async function main(): Promise<void> {
           (await guarded(ctx, 'read latency', () => readLatencyScenario(ctx))) ?? undefined;
       }
     }
-    if (wants('outboxDrain'))
-      results.scenarios.outboxDrain = (await guarded(ctx, 'outbox drain', () => outboxDrainScenario(ctx))) ?? undefined;
+    if (wants('outboxDrain')) {
+      const out = await guarded(ctx, 'outbox drain', () => outboxDrainScenario(ctx));
+      if (out) {
+        const { profiles, ...outboxDrain } = out;
+        results.scenarios.outboxDrain = outboxDrain;
+        Object.assign(results.profiles, profiles);
+      }
+    }
   } finally {
     await broker.close();
     await db.end();

@@ -20,9 +20,13 @@ import {
   sleep,
   type Started,
   startNode,
+  startProfiling,
   stop,
+  stopProfiling,
 } from '../support/processes';
+import { join } from 'node:path';
 import { watchForeignCpu } from '../support/foreign-cpu';
+import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
 import { ratio, round } from '../support/stats';
 
 interface DrainRun {
@@ -38,9 +42,10 @@ interface DrainRun {
 
 let plans: Record<string, Plan[]> | null = null;
 
-async function drain(ctx: BenchContext, side: Side, relays: number): Promise<DrainRun> {
+/** `profileFile`: the one relay runs with the profiling hook, profiled from its start until the backlog is drained. */
+async function drain(ctx: BenchContext, side: Side, relays: number, profileFile?: string): Promise<DrainRun> {
   const { config, progress, db, broker } = ctx;
-  const label = `outbox drain · ${SIDE_LABEL[side]} × ${relays}`;
+  const label = `outbox drain · ${SIDE_LABEL[side]} × ${relays}${profileFile ? ' (profiled)' : ''}`;
   progress.begin(`${label} · seeding ${config.drainRows} rows`);
   await broker.purge();
   await seedOutbox(db, config.drainRows, (done) => progress.update(`seeded ${done}`));
@@ -50,20 +55,17 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
   const t0 = Date.now();
   for (let i = 0; i < relays; i++) {
     const port = config.port + 10 + i;
-    if (side === 'service') {
-      const { entry } = serviceRelayEntry(config);
-      processes.push(startNode(config, `drain-service-${relays}-${i}`, entry, serviceEnv(config, port, 'inprocess')));
-    } else {
-      processes.push(
-        startNode(
-          config,
-          `drain-raw-${relays}-${i}`,
-          rawEntry(config, 'relay-main'),
-          rawEnv(config, port, 'inprocess'),
-        ),
-      );
-    }
+    const hook = profileFile
+      ? { nodeArgs: ['-r', join(config.root, 'dist-bench/support/profile-hook.js')], ipc: true }
+      : {};
+    const name = `drain-${side}-${relays}-${i}${profileFile ? '-profiled' : ''}`;
+    processes.push(
+      side === 'service'
+        ? startNode(config, name, serviceRelayEntry(config).entry, serviceEnv(config, port, 'inprocess'), hook)
+        : startNode(config, name, rawEntry(config, 'relay-main'), rawEnv(config, port, 'inprocess'), hook),
+    );
   }
+  if (profileFile) await startProfiling(processes[0]);
   const foreign = watchForeignCpu(processes.map((p) => p.pid));
   let pending = config.drainRows;
   let partial = false;
@@ -81,6 +83,7 @@ async function drain(ctx: BenchContext, side: Side, relays: number): Promise<Dra
         break;
       }
     }
+    if (profileFile) await stopProfiling(processes[0], profileFile);
   } finally {
     foreignCpuCores = foreign();
     await Promise.all(processes.map((p) => stop(p)));
@@ -115,6 +118,21 @@ export async function outboxDrainScenario(ctx: BenchContext) {
   const raw1 = await drain(ctx, 'raw', 1);
   const service2 = await drain(ctx, 'service', 2);
   const raw2 = await drain(ctx, 'raw', 2);
+  // Named as the HTTP scenarios' profiles are (rps, CPU per request), a "request" here being a row published.
+  const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
+  const profiledSides: Side[] =
+    ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
+  for (const side of profiledSides) {
+    const file = join(ctx.config.root, 'bench', 'results', `outbox-drain-${side}.cpuprofile`);
+    const profiled = await drain(ctx, side, 1, file);
+    const summary = summarizeProfile(file, 25, profiled.published);
+    profiles[`outbox drain ${SIDE_LABEL[side]}`] = {
+      ...summary,
+      rps: profiled.rowsPerSec ?? 0,
+      cpuMsPerRequest: round(summary.busyMs / Math.max(1, profiled.published), 3),
+      file,
+    };
+  }
   await ctx.broker.purge();
   return {
     rowsPerSec: service1.rowsPerSec,
@@ -133,5 +151,6 @@ export async function outboxDrainScenario(ctx: BenchContext) {
         : 'apps/customerflow-api with OUTBOX_RELAY=inprocess (relay app not built yet)',
     runs: { service1, raw1, service2, raw2 },
     explain: plans,
+    profiles,
   };
 }

@@ -75,6 +75,7 @@ export function serviceEnv(
     OUTBOX_BATCH_SIZE: String(config.batchSize),
     OUTBOX_POLL_MS: String(config.pollMs),
     ...(process.env.BENCH_EVENTS_PUBLISHED ? { EVENTS_PUBLISHED: process.env.BENCH_EVENTS_PUBLISHED } : {}),
+    ...(process.env.BENCH_BATCHES_IN_FLIGHT ? { OUTBOX_BATCHES_IN_FLIGHT: process.env.BENCH_BATCHES_IN_FLIGHT } : {}),
   };
 }
 

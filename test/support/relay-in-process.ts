@@ -16,6 +16,8 @@ export interface InProcessRelayOptions {
   readonly exchange: string;
   readonly claim: ClaimMode;
   readonly batchSize?: number;
+  /** As the app's OUTBOX_BATCHES_IN_FLIGHT; default 2, the app's default. */
+  readonly batchesInFlight?: number;
   readonly pollMs?: number;
   readonly maxAttempts?: number;
   readonly leaseMs?: number;
@@ -39,6 +41,7 @@ export async function inProcessRelay(dataSource: DataSource, options: InProcessR
   const claim = await createOutboxClaim(dataSource, { mode: options.claim, leaseMs: options.leaseMs ?? 30_000 });
   const relay = new OutboxRelay(claim, transport, {
     batchSize: options.batchSize ?? 100,
+    batchesInFlight: options.batchesInFlight ?? 2,
     pollMs: options.pollMs ?? 1000,
     maxAttempts: options.maxAttempts ?? 20,
     rowBackoff: options.rowBackoff,

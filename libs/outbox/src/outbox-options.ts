@@ -13,6 +13,8 @@ export interface OutboxOptions {
   /** How often the relay looks for due rows when nothing woke it. */
   readonly pollMs: number;
   readonly batchSize: number;
+  /** Batches one relay keeps in flight at once while a backlog lasts (the next claimed while one awaits confirms). */
+  readonly batchesInFlight: number;
   /** Failed publishes of one row before it becomes a dead letter. */
   readonly maxAttempts: number;
   /** How long published rows are kept. */
@@ -33,6 +35,7 @@ export function readOutboxOptions(env: EnvironmentReader): OutboxOptions {
     relay: env.oneOf('OUTBOX_RELAY', ['inprocess', 'off'] as const, 'inprocess'),
     pollMs: env.integer('OUTBOX_POLL_MS', 1000, 10, 3_600_000),
     batchSize: env.integer('OUTBOX_BATCH_SIZE', 100, 1, 10_000),
+    batchesInFlight: env.integer('OUTBOX_BATCHES_IN_FLIGHT', 2, 1, 16),
     maxAttempts: env.integer('OUTBOX_MAX_ATTEMPTS', 20, 1, 1000),
     retentionHours: env.integer('OUTBOX_RETENTION_HOURS', 168, 0, 100_000),
     claim: env.oneOf('OUTBOX_CLAIM', ['auto', 'skip-locked', 'lease'] as const, 'auto'),

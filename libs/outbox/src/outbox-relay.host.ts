@@ -58,6 +58,7 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
     const claim = await createOutboxClaim(this.dataSource, { mode: outbox.claim, leaseMs: outbox.leaseMs });
     this.relay = new OutboxRelay(claim, this.transport, {
       batchSize: outbox.batchSize,
+      batchesInFlight: outbox.batchesInFlight,
       pollMs: outbox.pollMs,
       maxAttempts: outbox.maxAttempts,
       publicationsOf: this.publicationsOf,
@@ -66,7 +67,7 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
     this.relay.start(this.signal);
     this.retention.start(RETENTION_SWEEP_MS);
     this.logger.log(
-      `relay started: ${this.transport.name} transport, ${claim.mode} claim, batches of ${outbox.batchSize}, ` +
+      `relay started: ${this.transport.name} transport, ${claim.mode} claim, batches of ${outbox.batchSize} (up to ${outbox.batchesInFlight} in flight), ` +
         `polling every ${outbox.pollMs} ms, dead letter after ${outbox.maxAttempts} attempts`,
     );
   }

@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DatabaseResilience, dataSourceOptions, toDb, UnitOfWork } from '@customerflow/platform';
-import { createOutboxClaim } from './claim/outbox-claim';
+import { createOutboxClaim, type OutboxClaim } from './claim/outbox-claim';
 import type { OutboxMessage } from './outbox-message';
 import type { OutboxPublicationsOf } from './outbox-publications';
 import { OutboxRelay } from './outbox-relay';
@@ -206,6 +206,86 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
     await until(() => delivered.length === 6);
     expect(relay.counters.batches - batchesAfterFirst).toBe(1);
     expect(delivered.map((e) => e.messageId)).toEqual([...first, ...rest]);
+  });
+
+  describe('with more than one batch in flight', () => {
+    /** The claim, counting claims and the batches claimed but not yet settled. */
+    async function countingClaim() {
+      const inner = await createOutboxClaim(dataSource, { mode: 'auto', leaseMs: 30_000 });
+      const stats = { claims: 0, inFlight: 0, maxInFlight: 0 };
+      const claim: OutboxClaim = {
+        mode: inner.mode,
+        async claim(limit, now) {
+          stats.claims++;
+          const batch = await inner.claim(limit, now);
+          if (!batch) return null;
+          stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
+          return {
+            messages: batch.messages,
+            deferred: batch.deferred,
+            settle: (results, at) => batch.settle(results, at).finally(() => stats.inFlight--),
+          };
+        },
+      };
+      return { claim, stats };
+    }
+
+    /** Confirms arrive after a few milliseconds, as a broker's do: the time the next batch's claim can use. */
+    class SlowConfirms extends InMemoryTransport {
+      override async publish(message: OutboxMessage): Promise<void> {
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        return super.publish(message);
+      }
+    }
+
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+
+    it('claims the next batch while a full one awaits its confirms, and keeps every customer in order', async () => {
+      await relay.stop();
+      const slow = new SlowConfirms();
+      const received: DeliveredEvent[] = [];
+      slow.subscribe('customer.#', (event) => void received.push(event));
+      const { claim, stats } = await countingClaim();
+      relay = new OutboxRelay(claim, slow, { batchSize: 10, pollMs: 60_000, maxAttempts: 3, batchesInFlight: 3 });
+      // 7 customers, interleaved, so that batches in flight together hold rows of the same customers.
+      const rows = Array.from({ length: 140 }, (_, i) => ({
+        customerId: String((i % 7) + 1),
+        version: Math.floor(i / 7) + 1,
+      }));
+      const ids = await insert(dataSource, rows);
+
+      relay.start();
+      await until(() => received.length >= 140 && stats.inFlight === 0);
+
+      expect(stats.maxInFlight).toBe(3);
+      expect(received.map((e) => e.messageId).sort()).toEqual([...ids].sort());
+      for (let customer = 1; customer <= 7; customer++) {
+        const sequences = received
+          .filter((e) => (e.event as { subject: string }).subject === String(customer))
+          .map((e) => Number((e.event as { sequence: string }).sequence));
+        expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      }
+    });
+
+    it('runs one batch at a time when batches are not full: no extra claim per wake-up', async () => {
+      await relay.stop();
+      const { claim, stats } = await countingClaim();
+      relay = new OutboxRelay(claim, transport, { batchSize: 10, pollMs: 60_000, maxAttempts: 3, batchesInFlight: 3 });
+      const signal = new OutboxSignal();
+      relay.start(signal);
+      await until(() => stats.claims > 0 && relay.counters.batches === 0);
+      await insert(dataSource, [
+        { customerId: '1', version: 1 },
+        { customerId: '2', version: 1 },
+      ]);
+      const before = stats.claims;
+      signal.wake();
+      await until(() => delivered.length === 2 && stats.inFlight === 0);
+      expect(stats.claims - before).toBe(1);
+      expect(stats.maxInFlight).toBe(1);
+    });
   });
 
   it('dead-letters a row after the last attempt, holding its customer back until then', async () => {

@@ -13,6 +13,13 @@
  * run then starts `coalesceMs` later, so that one claim, one publish round and one mark carry the rows of many
  * commits instead of one each. The delay is bounded by `coalesceMs` and never applies to an idle relay.
  *
+ * A backlog is drained with up to `batchesInFlight` batches at once: a batch that comes back full says more rows
+ * are due, and the relay claims the next batch while the first one waits for the broker's confirms, instead of
+ * leaving the database and the broker idle in turn. The batches are claimed, gated and settled exactly as two
+ * relays' batches are (the claim hands a row to one batch only; the gate holds back a row whose aggregate has an
+ * earlier row in the other batch), so order per aggregate holds for the same reasons. An idle relay, or one whose
+ * batches are not full, runs one batch at a time: no extra claim per commit.
+ *
  * A batch: claim rows (see claim/outbox-claim.ts), hold back rows whose aggregate has an earlier row owed elsewhere
  * (claim/per-aggregate-order.ts), publish the rest — one aggregate's rows one after the other, each waiting for the
  * broker's ack, different aggregates concurrently on the confirm channel — then record the outcome and release.
@@ -56,6 +63,8 @@ export interface OutboxRelayOptions {
   readonly coalesceMs?: number;
   /** What each row is published as; unset: the row as written. */
   readonly publicationsOf?: OutboxPublicationsOf;
+  /** Batches a run may have in flight at once while a backlog lasts (see the header); unset: 1. */
+  readonly batchesInFlight?: number;
 }
 
 /** A few milliseconds: at hundreds of commits per second, a batch gathers several of them. */
@@ -172,10 +181,16 @@ export class OutboxRelay {
   }
 
   /** Runs one batch; exposed for tests and tools that drive the relay by hand. */
-  async relayBatch(): Promise<BatchReport> {
+  relayBatch(): Promise<BatchReport> {
+    return this.runBatch(() => undefined);
+  }
+
+  /** One batch; `claimedFull` is called, before anything is published, when the claim filled the batch. */
+  private async runBatch(claimedFull: () => void): Promise<BatchReport> {
     const started = Date.now();
     const batch = await this.claim.claim(this.options.batchSize, new Date());
     if (!batch) return { claimed: 0, published: 0, failed: 0, deferred: 0, unavailable: null };
+    if (batch.messages.length + batch.deferred >= this.options.batchSize) claimedFull();
     const { results, unavailable } = await this.publishAll(batch.messages);
     await batch.settle(results, new Date());
     this.count(results);
@@ -193,14 +208,40 @@ export class OutboxRelay {
     return report;
   }
 
-  /** Claims batches until nothing is due; resolves (never rejects) with the number of rows it published. */
-  private async drain(): Promise<number> {
+  /**
+   * Claims batches until nothing is due, in one lane, and in more (up to `batchesInFlight`) while batches come back
+   * full; resolves (never rejects) with the number of rows it published.
+   */
+  private drain(): Promise<number> {
+    const maxLanes = Math.max(1, this.options.batchesInFlight ?? 1);
+    let active = 0;
+    let published = 0;
+    return new Promise((resolve) => {
+      const openLane = (): void => {
+        active++;
+        this.drainLane(() => {
+          if (active < maxLanes && !this.stopping && !this.paused) openLane();
+        })
+          .then(
+            (count) => (published += count),
+            (error: unknown) => this.pause(error),
+          )
+          .finally(() => {
+            // A lane opens others only while it runs, so when the last active one ends, the run is over.
+            if (--active === 0) resolve(published);
+          });
+      };
+      openLane();
+    });
+  }
+
+  private async drainLane(claimedFull: () => void): Promise<number> {
     let stalled = 0;
     let published = 0;
-    while (!this.stopping) {
+    while (!this.stopping && !this.paused) {
       let report: BatchReport;
       try {
-        report = await this.relayBatch();
+        report = await this.runBatch(claimedFull);
       } catch (error) {
         this.pause(error);
         return published;
@@ -282,6 +323,7 @@ export class OutboxRelay {
   }
 
   private pause(error: unknown): void {
+    if (this.paused) return; // another lane of the same run paused already
     const delay = backoffDelayMs(this.unavailableInARow++, this.unavailableBackoff);
     const what =
       error instanceof TransportUnavailableError

@@ -17,6 +17,7 @@ describe('AppConfig.fromEnv', () => {
       relay: 'inprocess',
       pollMs: 1000,
       batchSize: 100,
+      batchesInFlight: 2,
       maxAttempts: 20,
       retentionHours: 168,
     });
