@@ -13,7 +13,7 @@ export interface OutboxOptions {
   /** How often the relay looks for due rows when nothing woke it. */
   readonly pollMs: number;
   readonly batchSize: number;
-  /** Batches one relay keeps in flight at once while a backlog lasts (the next claimed while one awaits confirms). */
+  /** Batches one relay keeps in flight at once (the next claimed while one awaits the broker's confirms). */
   readonly batchesInFlight: number;
   /** Failed publishes of one row before it becomes a dead letter. */
   readonly maxAttempts: number;

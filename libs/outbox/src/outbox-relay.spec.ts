@@ -230,11 +230,15 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
       return { claim, stats };
     }
 
-    /** Confirms arrive after a few milliseconds, as a broker's do: the time the next batch's claim can use. */
+    /** Delivers at once and confirms `confirmMs` later, as a broker does for persistent messages. */
     class SlowConfirms extends InMemoryTransport {
+      constructor(private readonly confirmMs = 3) {
+        super();
+      }
+
       override async publish(message: OutboxMessage): Promise<void> {
-        await new Promise((resolve) => setTimeout(resolve, 3));
-        return super.publish(message);
+        await super.publish(message);
+        await new Promise((resolve) => setTimeout(resolve, this.confirmMs));
       }
     }
 
@@ -267,6 +271,28 @@ describe('OutboxRelay on SQLite with the in-memory transport', () => {
           .map((e) => Number((e.event as { sequence: string }).sequence));
         expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       }
+    });
+
+    it('starts a lane at once for a commit that comes while a batch awaits its confirms', async () => {
+      await relay.stop();
+      const slow = new SlowConfirms(300);
+      const deliveredAt = new Map<string, number>();
+      slow.subscribe('customer.#', (event) => void deliveredAt.set(event.messageId, Date.now()));
+      const { claim, stats } = await countingClaim();
+      relay = new OutboxRelay(claim, slow, { batchSize: 10, pollMs: 60_000, maxAttempts: 3, batchesInFlight: 2 });
+      const signal = new OutboxSignal();
+      relay.start(signal);
+      await until(() => stats.claims > 0 && stats.inFlight === 0);
+      const [first] = await insert(dataSource, [{ customerId: '1', version: 1 }]);
+      signal.wake();
+      await until(() => deliveredAt.has(first)); // its batch now awaits the confirm for 300 ms
+      const [second] = await insert(dataSource, [{ customerId: '2', version: 1 }]);
+      const committedAt = Date.now();
+      signal.wake();
+      await until(() => deliveredAt.has(second));
+      expect(deliveredAt.get(second)! - committedAt).toBeLessThan(150);
+      expect(stats.maxInFlight).toBe(2);
+      await until(() => stats.inFlight === 0);
     });
 
     it('runs one batch at a time when batches are not full: no extra claim per wake-up', async () => {

@@ -3,22 +3,21 @@
  * in order per aggregate.
  *
  * When it runs: right after a local commit (OutboxSignal), and every OUTBOX_POLL_MS as the safety net for commits
- * made by other processes and for rows whose backoff has expired. Runs never overlap in one process: a wake-up
- * during a run asks for exactly one more run after it. A run claims batches of OUTBOX_BATCH_SIZE until nothing is
- * due.
+ * made by other processes and for rows whose backoff has expired. It works in lanes, up to `batchesInFlight` of
+ * them: a lane claims batches of OUTBOX_BATCH_SIZE, one after the other, until nothing is due. A wake-up with a
+ * lane free starts one at once, so a commit does not wait behind a batch that is awaiting the broker's confirms
+ * (several milliseconds for persistent messages); with every lane busy it asks for exactly one more lane after
+ * the first to end. A batch that comes back full says a backlog is due: it opens another lane, which claims the
+ * next batch while the first awaits its confirms, instead of leaving the database and the broker idle in turn.
+ * Lanes are claimed, gated and settled exactly as several relays' batches are (the claim hands a row to one batch
+ * only; the gate holds back a row whose aggregate has an earlier row in another batch), so order per aggregate
+ * holds for the same reasons.
  *
  * Wake-ups are coalesced under load only. A wake-up that finds the relay idle for longer than `coalesceMs` runs it
  * at once (a lone commit reaches the broker within milliseconds). One that comes within `coalesceMs` of the end
- * of a run that published something means commits are streaming in about as fast as the relay drains them: the
- * run then starts `coalesceMs` later, so that one claim, one publish round and one mark carry the rows of many
+ * of a lane that published something means commits are streaming in about as fast as the relay drains them: the
+ * lane then starts `coalesceMs` later, so that one claim, one publish round and one mark carry the rows of many
  * commits instead of one each. The delay is bounded by `coalesceMs` and never applies to an idle relay.
- *
- * A backlog is drained with up to `batchesInFlight` batches at once: a batch that comes back full says more rows
- * are due, and the relay claims the next batch while the first one waits for the broker's confirms, instead of
- * leaving the database and the broker idle in turn. The batches are claimed, gated and settled exactly as two
- * relays' batches are (the claim hands a row to one batch only; the gate holds back a row whose aggregate has an
- * earlier row in the other batch), so order per aggregate holds for the same reasons. An idle relay, or one whose
- * batches are not full, runs one batch at a time: no extra claim per commit.
  *
  * A batch: claim rows (see claim/outbox-claim.ts), hold back rows whose aggregate has an earlier row owed elsewhere
  * (claim/per-aggregate-order.ts), publish the rest — one aggregate's rows one after the other, each waiting for the
@@ -63,7 +62,7 @@ export interface OutboxRelayOptions {
   readonly coalesceMs?: number;
   /** What each row is published as; unset: the row as written. */
   readonly publicationsOf?: OutboxPublicationsOf;
-  /** Batches a run may have in flight at once while a backlog lasts (see the header); unset: 1. */
+  /** Lanes, each with at most one batch in flight (see the header); unset: 1. */
   readonly batchesInFlight?: number;
 }
 
@@ -94,7 +93,7 @@ export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly rowBackoff: BackoffPolicy;
   private readonly unavailableBackoff: BackoffPolicy;
-  private running: Promise<void> | null = null;
+  private readonly lanes = new Set<Promise<void>>();
   private runAgain = false;
   private started = false;
   private stopping = false;
@@ -135,31 +134,47 @@ export class OutboxRelay {
   wake(): void {
     if (this.coalesceTimer) return; // a run is already due
     const coalesceMs = this.options.coalesceMs ?? DEFAULT_COALESCE_MS;
-    if (this.running || coalesceMs === 0 || Date.now() - this.lastBusyRunEnded > coalesceMs) return this.trigger();
+    if (this.lanes.size > 0 || coalesceMs === 0 || Date.now() - this.lastBusyRunEnded > coalesceMs)
+      return this.trigger();
     this.coalesceTimer = setTimeout(() => {
       this.coalesceTimer = undefined;
       this.trigger();
     }, coalesceMs);
   }
 
-  /** Asks for a run. During a run it asks for exactly one more; while paused, the resume does it. */
+  /**
+   * Asks for a lane: one starts at once if a lane is free; with every lane busy, exactly one more starts after the
+   * first to end; while paused, the resume asks.
+   */
   trigger(): void {
     if (!this.started || this.stopping || this.paused) return;
-    if (this.running) {
+    if (this.lanes.size >= this.maxLanes) {
       this.runAgain = true;
       return;
     }
     this.runAgain = false;
-    this.running = this.drain()
-      .catch((error: unknown) => {
-        this.pause(error);
-        return 0;
-      })
-      .then((published) => {
-        if (published > 0) this.lastBusyRunEnded = Date.now();
-        this.running = null;
+    this.openLane();
+  }
+
+  private get maxLanes(): number {
+    return Math.max(1, this.options.batchesInFlight ?? 1);
+  }
+
+  private openLane(): void {
+    const lane: Promise<void> = this.drainLane(() => {
+      if (this.lanes.size < this.maxLanes && !this.stopping && !this.paused) this.openLane();
+    })
+      .then(
+        (published) => {
+          if (published > 0) this.lastBusyRunEnded = Date.now();
+        },
+        (error: unknown) => this.pause(error),
+      )
+      .finally(() => {
+        this.lanes.delete(lane);
         if (this.runAgain) this.trigger();
       });
+    this.lanes.add(lane);
   }
 
   /** Stops taking new batches, lets the one in flight finish (or abandons it after the grace period). */
@@ -169,8 +184,8 @@ export class OutboxRelay {
     clearTimeout(this.resumeTimer);
     clearTimeout(this.coalesceTimer);
     this.stopWaking?.();
-    const inFlight = this.running;
-    if (!inFlight) return;
+    if (this.lanes.size === 0) return;
+    const inFlight = Promise.all([...this.lanes]);
     const grace = this.options.stopGraceMs ?? 10_000;
     if (await settlesWithin(inFlight, grace)) return;
     // Closing the transport fails the publishes still waiting for a confirm; the batch then records what was acked
@@ -209,32 +224,9 @@ export class OutboxRelay {
   }
 
   /**
-   * Claims batches until nothing is due, in one lane, and in more (up to `batchesInFlight`) while batches come back
-   * full; resolves (never rejects) with the number of rows it published.
+   * One lane: claims batches until nothing is due; resolves (never rejects) with the number of rows it published.
+   * `claimedFull` is called when a claim filled its batch.
    */
-  private drain(): Promise<number> {
-    const maxLanes = Math.max(1, this.options.batchesInFlight ?? 1);
-    let active = 0;
-    let published = 0;
-    return new Promise((resolve) => {
-      const openLane = (): void => {
-        active++;
-        this.drainLane(() => {
-          if (active < maxLanes && !this.stopping && !this.paused) openLane();
-        })
-          .then(
-            (count) => (published += count),
-            (error: unknown) => this.pause(error),
-          )
-          .finally(() => {
-            // A lane opens others only while it runs, so when the last active one ends, the run is over.
-            if (--active === 0) resolve(published);
-          });
-      };
-      openLane();
-    });
-  }
-
   private async drainLane(claimedFull: () => void): Promise<number> {
     let stalled = 0;
     let published = 0;
