@@ -16,6 +16,7 @@ import {
   rawEnv,
   serviceEnv,
   serviceRelayEntry,
+  profiledSides,
   type Side,
   sleep,
   type Started,
@@ -26,7 +27,7 @@ import {
 } from '../support/processes';
 import { join } from 'node:path';
 import { watchForeignCpu } from '../support/foreign-cpu';
-import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
+import { type ScenarioProfile, summarizeProfile } from '../support/profile-summary';
 import { ratio, round } from '../support/stats';
 
 interface DrainRun {
@@ -119,10 +120,8 @@ export async function outboxDrainScenario(ctx: BenchContext) {
   const service2 = await drain(ctx, 'service', 2);
   const raw2 = await drain(ctx, 'raw', 2);
   // Named as the HTTP scenarios' profiles are (rps, CPU per request), a "request" here being a row published.
-  const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
-  const profiledSides: Side[] =
-    ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
-  for (const side of profiledSides) {
+  const profiles: Record<string, ScenarioProfile> = {};
+  for (const side of profiledSides(ctx.config)) {
     const file = join(ctx.config.root, 'bench', 'results', `outbox-drain-${side}.cpuprofile`);
     const profiled = await drain(ctx, side, 1, file);
     const summary = summarizeProfile(file, 25, profiled.published);

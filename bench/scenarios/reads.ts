@@ -13,8 +13,8 @@ import { prng } from '../support/customers-data';
 import { explainReads } from '../support/database';
 import { hammer } from '../support/load';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
-import type { Side } from '../support/processes';
-import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
+import { profiledSides, type Side } from '../support/processes';
+import { type ScenarioProfile, summarizeProfile } from '../support/profile-summary';
 import { alternatingRounds, naiveFigures, ratio } from '../support/stats';
 
 export const LIST_PATH = '/v1/customers?status=active&limit=50&sort=-createdAt';
@@ -85,10 +85,8 @@ async function profiledRuns(
   probePath: string,
   requests: () => autocannon.RequestSpec[],
 ) {
-  const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
-  const sides: Side[] =
-    ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
-  for (const side of sides) {
+  const profiles: Record<string, ScenarioProfile> = {};
+  for (const side of profiledSides(ctx.config)) {
     const file = join(ctx.config.root, 'bench', 'results', `${scenario}-${side}.cpuprofile`);
     const { result } = await loadSide(ctx, side, scenario, probePath, requests, file);
     if (result)

@@ -12,8 +12,8 @@ import { registrationBody } from '../support/customers-data';
 import type { RowDataPacket } from 'mysql2/promise';
 import { emptyTables, pendingOutboxRows } from '../support/database';
 import { type MeasuredLoad, measuredLoad } from '../support/measure';
-import { roundTripsOf, type Side, sleep } from '../support/processes';
-import { type ProfileSummary, summarizeProfile } from '../support/profile-summary';
+import { profiledSides, roundTripsOf, type Side, sleep } from '../support/processes';
+import { type ScenarioProfile, summarizeProfile } from '../support/profile-summary';
 import { alternatingRounds, naiveFigures, ratio } from '../support/stats';
 import { authOffFigures } from './reads';
 
@@ -114,10 +114,8 @@ export async function registerScenario(ctx: BenchContext) {
     (load) => load.rps,
   );
   const { service, raw, naive, authOff, hilo } = rounds.median;
-  const profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }> = {};
-  const profiledSides: Side[] =
-    ctx.config.profile === 'all' ? ['service', 'raw'] : ctx.config.profile === 'service' ? ['service'] : [];
-  for (const side of profiledSides) {
+  const profiles: Record<string, ScenarioProfile> = {};
+  for (const side of profiledSides(ctx.config)) {
     const file = join(ctx.config.root, 'bench', 'results', `register-${side}.cpuprofile`);
     const profiled = await runSide(ctx, side, file);
     profiles[`register ${SIDE_LABEL[side]}`] = {

@@ -12,6 +12,11 @@ import type { BenchConfig } from './config';
 /** CustomerFlow, the hand-written raw floor, and the naive NestJS peer (bench/naive-nest). */
 export type Side = 'service' | 'raw' | 'naive';
 
+/** The sides BENCH_PROFILE asks to profile: the service for `1`, the raw floor too for `all`. */
+export function profiledSides(config: BenchConfig): Side[] {
+  return config.profile === 'all' ? ['service', 'raw'] : config.profile === 'service' ? ['service'] : [];
+}
+
 export interface Started {
   readonly name: string;
   readonly child: ChildProcess;

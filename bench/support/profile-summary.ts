@@ -25,6 +25,9 @@ export interface ProfileEntry {
   usPerRequest?: number;
 }
 
+/** A scenario's profiled run: the summary, the run's throughput and CPU per request (per row for the drain). */
+export type ScenarioProfile = ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string };
+
 export interface ProfileSummary {
   busyMs: number;
   idleMs: number;

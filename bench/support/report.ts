@@ -1,6 +1,6 @@
 /** The results file's shape and the table printed at the end (also pasted into bench/README.md). */
 import type { Machine } from './machine';
-import type { ProfileSummary } from './profile-summary';
+import type { ScenarioProfile } from './profile-summary';
 
 type Num = number | null;
 
@@ -99,7 +99,7 @@ export interface Results {
     };
   };
   /** BENCH_PROFILE=1: where the service's CPU went in an extra, profiled run of these scenarios. */
-  profiles: Record<string, ProfileSummary & { rps: number; cpuMsPerRequest: number; file: string }>;
+  profiles: Record<string, ScenarioProfile>;
   notes: string[];
   elapsedS?: number;
 }

@@ -34,6 +34,36 @@ interface Event {
   data: Record<string, any>;
 }
 
+const eventsOf = (queue: AmqpTestQueue, id: string) =>
+  queue.received.map((m) => JSON.parse(m.body) as Event).filter((e) => e.subject === id);
+/** `3 updated`: the sequence and the short type, as the order assertions read them. */
+const sequenceAndType = (e: Event) => `${e.sequence} ${e.type.replace(/^customerflow\.customer\.|\.v1$/g, '')}`;
+const expectEachValid = (events: readonly Event[]) => {
+  for (const event of events)
+    expect({ id: event.id, ...validate(event) }).toEqual({ id: event.id, valid: true, errors: [] });
+};
+const etagOf = async (t: TestApp, id: string) => (await t.http().get(`/v1/customers/${id}`).expect(200)).headers.etag;
+/** A PATCH through the API with the customer's current ETag, as a client that just read it sends it. */
+const patchCurrent = async (t: TestApp, id: string, body: Record<string, unknown>) =>
+  t
+    .http()
+    .patch(`/v1/customers/${id}`)
+    .set('If-Match', await etagOf(t, id))
+    .send(body)
+    .expect(200);
+
+/** A fresh exchange with the service's topology and a queue bound to every customer event. */
+async function subscribedExchange(name: string): Promise<{ exchange: string; queue: AmqpTestQueue }> {
+  const exchange = uniqueName(name);
+  await declareTestTopology(AMQP_URL, exchange);
+  return { exchange, queue: await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#') };
+}
+
+async function unsubscribe(queue: AmqpTestQueue | undefined, exchange: string | undefined): Promise<void> {
+  await queue?.delete();
+  if (exchange) await deleteTestTopology(AMQP_URL, exchange);
+}
+
 describe('legacy:capture over the clientes/enderecos schema', () => {
   let legacy: LegacyDatabase;
   let t: TestApp;
@@ -41,8 +71,7 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
   let queue: AmqpTestQueue;
   let env: Record<string, string>;
 
-  const events = () => queue.received.map((m) => JSON.parse(m.body) as Event);
-  const eventsOf = (id: string) => events().filter((e) => e.subject === id);
+  const mineOf = (id: string) => eventsOf(queue, id);
   const legacyInsert = async (row: Record<string, unknown>): Promise<string> => {
     const [result] = (await legacy.sql.query('INSERT INTO clientes SET ?', [
       { dt_cadastro: '2026-01-02 03:04:05', ativo: 1, ...row },
@@ -51,7 +80,6 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
   };
   const legacyUpdate = (id: string, set: Record<string, unknown>) =>
     legacy.sql.query('UPDATE clientes SET ? WHERE id_cliente = ?', [set, id]);
-  const etagOf = async (id: string) => (await t.http().get(`/v1/customers/${id}`).expect(200)).headers.etag;
   const outboxRows = async () => {
     const [rows] = (await legacy.sql.query(
       'SELECT aggregateid, type, payload, dead_lettered_at, last_error FROM outbox_messages ORDER BY position',
@@ -74,15 +102,12 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
     legacy = await createLegacyDatabase('capture', 'clientes.sql');
     env = { DATABASE_URL: legacy.url, SCHEMA_MAP_FILE: CLIENTES_MAP };
     expect(migrationRun(env).status).toBe(0);
-    exchange = uniqueName('customerflow.events.capture');
-    await declareTestTopology(AMQP_URL, exchange);
-    queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
+    ({ exchange, queue } = await subscribedExchange('customerflow.events.capture'));
   });
 
   afterAll(async () => {
     await t?.close();
-    await queue?.delete();
-    await deleteTestTopology(AMQP_URL, exchange);
+    await unsubscribe(queue, exchange);
     await legacy?.sql.query("DROP USER IF EXISTS 'customerflow_capture_nt'@'%'");
     await legacy?.close();
   });
@@ -151,16 +176,11 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
         [id],
       );
       // 3. an ETag taken before a legacy change of one field is stale after it
-      const etagBefore = await etagOf(id);
+      const etagBefore = await etagOf(t, id);
       await legacyUpdate(id, { nome: 'Ana Lima' });
       await t.http().patch(`/v1/customers/${id}`).set('If-Match', etagBefore).send({ name: 'Lost Update' }).expect(412);
       // 4. API change → updated { phone }, announced by CustomerFlow only
-      await t
-        .http()
-        .patch(`/v1/customers/${id}`)
-        .set('If-Match', await etagOf(id))
-        .send({ phone: '+5511912345678' })
-        .expect(200);
+      await patchCurrent(t, id, { phone: '+5511912345678' });
       // 5. legacy change of several fields → one updated with exactly those
       await legacyUpdate(id, { email: 'ana@lima.example', dt_nascimento: '1981-03-04', cpf_cnpj: null });
       // 6. no-op updates: the same values, and only a column the map does not name
@@ -175,18 +195,13 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
       await legacyUpdate(id, { ativo: 0 });
       await legacyUpdate(id, { ativo: 1 });
       // 10. API rename, then the legacy code removes the address and deletes the customer
-      await t
-        .http()
-        .patch(`/v1/customers/${id}`)
-        .set('If-Match', await etagOf(id))
-        .send({ name: 'Ana Final' })
-        .expect(200);
+      await patchCurrent(t, id, { name: 'Ana Final' });
       await legacy.sql.query('DELETE FROM enderecos WHERE id_cliente = ?', [id]);
       await legacy.sql.query('DELETE FROM clientes WHERE id_cliente = ?', [id]);
 
       await received(12, before);
-      const mine = eventsOf(id);
-      expect(mine.map((e) => `${e.sequence} ${e.type.replace(/^customerflow\.customer\.|\.v1$/g, '')}`)).toEqual([
+      const mine = mineOf(id);
+      expect(mine.map(sequenceAndType)).toEqual([
         '1 registered',
         '2 updated',
         '3 updated',
@@ -200,8 +215,7 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
         '11 updated',
         '12 erased',
       ]);
-      for (const event of mine)
-        expect({ id: event.id, ...validate(event) }).toEqual({ id: event.id, valid: true, errors: [] });
+      expectEachValid(mine);
       expect(new Set(mine.map((e) => e.id)).size).toBe(mine.length);
       expect(mine[0].data).toMatchObject({
         name: 'Ana Legada',
@@ -246,18 +260,8 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
       for (let i = 1; i <= 5; i += 1) {
         await legacyUpdate(a, { nome: `Cliente A ${i}` });
         await legacyUpdate(b, { nome: `Cliente B ${i}` });
-        await t
-          .http()
-          .patch(`/v1/customers/${api.id}`)
-          .set('If-Match', await etagOf(api.id))
-          .send({ name: `API ${i}` })
-          .expect(200);
-        await t
-          .http()
-          .patch(`/v1/customers/${a}`)
-          .set('If-Match', await etagOf(a))
-          .send({ name: `A via API ${i}` })
-          .expect(200);
+        await patchCurrent(t, api.id, { name: `API ${i}` });
+        await patchCurrent(t, a, { name: `A via API ${i}` });
       }
       await received(3 + 5 * 4, before);
       for (const [id, count] of [
@@ -265,12 +269,12 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
         [b, 6],
         [api.id as string, 6],
       ] as const) {
-        const mine = eventsOf(id);
+        const mine = mineOf(id);
         expect(mine.map((e) => Number(e.sequence))).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-        for (const event of mine) expect(validate(event)).toEqual({ valid: true, errors: [] });
+        expectEachValid(mine);
       }
-      expect(eventsOf(b)[0].data.status).toBe('inactive');
-      expect(eventsOf(api.id).filter((e) => e.type.endsWith('.registered.v1'))).toHaveLength(1);
+      expect(mineOf(b)[0].data.status).toBe('inactive');
+      expect(mineOf(api.id).filter((e) => e.type.endsWith('.registered.v1'))).toHaveLength(1);
     });
 
     it('a legacy DELETE erases as the API erases: earlier events scrubbed, published or owed, stored responses forgotten', async () => {
@@ -301,13 +305,13 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
       await legacy.sql.query('DELETE FROM enderecos WHERE id_cliente = ?', [api.id]);
       await legacy.sql.query('DELETE FROM clientes WHERE id_cliente = ?', [api.id]);
       await received(6, before);
-      expect(eventsOf(api.id).map((e) => e.type)).toEqual([
+      expect(mineOf(api.id).map((e) => e.type)).toEqual([
         'customerflow.customer.registered.v1',
         'customerflow.customer.updated.v1',
         'customerflow.customer.updated.v1', // the address row deleted
         'customerflow.customer.erased.v1',
       ]);
-      expect(eventsOf(owedId).map((e) => e.type)).toEqual([
+      expect(mineOf(owedId).map((e) => e.type)).toEqual([
         'customerflow.customer.registered.v1',
         'customerflow.customer.erased.v1',
       ]);
@@ -357,7 +361,7 @@ describe('legacy:capture over the clientes/enderecos schema', () => {
       // Its next announceable change goes out, with the next sequence: the gap shows what was held back.
       await legacyUpdate(id, { nome: 'Com Nome Novo' });
       await received(1, before);
-      expect(eventsOf(id).map((e) => [e.sequence, e.data.changes])).toEqual([['2', { name: 'Com Nome Novo' }]]);
+      expect(mineOf(id).map((e) => [e.sequence, e.data.changes])).toEqual([['2', { name: 'Com Nome Novo' }]]);
     });
   });
 
@@ -395,15 +399,12 @@ describe('legacy:capture over the pessoas schema (a version column the legacy co
   let exchange: string;
   let queue: AmqpTestQueue;
 
-  const eventsOf = (id: string) =>
-    queue.received.map((m) => JSON.parse(m.body) as Event).filter((e) => e.subject === id);
   const versaoOf = async (id: string): Promise<number> => {
     const [[row]] = (await legacy.sql.query('SELECT versao FROM pessoas WHERE cod = ?', [id])) as any;
     return Number(row.versao);
   };
   const legacyUpdate = (id: string, set: string, values: unknown[] = []) =>
     legacy.sql.query(`UPDATE pessoas SET ${set} WHERE cod = ?`, [...values, id]);
-  const etagOf = async (id: string) => (await t.http().get(`/v1/customers/${id}`).expect(200)).headers.etag;
 
   beforeAll(async () => {
     legacy = await createLegacyDatabase('capture_pessoas', 'pessoas.sql');
@@ -413,9 +414,7 @@ describe('legacy:capture over the pessoas schema (a version column the legacy co
     expect({ status: install.status, stderr: install.stderr }).toEqual({ status: 0, stderr: '' });
     expect(install.stdout).toMatch(/created customerflow_capture_[0-9a-f]{10}_c_upd: BEFORE UPDATE ON pessoas/);
     expect(install.stdout).toContain('legacy capture: installed and current (3 triggers');
-    exchange = uniqueName('customerflow.events.capture-pessoas');
-    await declareTestTopology(AMQP_URL, exchange);
-    queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
+    ({ exchange, queue } = await subscribedExchange('customerflow.events.capture-pessoas'));
     t = await startTestApp(
       { ...env, OUTBOX_RELAY: 'inprocess', AMQP_EXCHANGE: exchange, OUTBOX_POLL_MS: '200' },
       { clean: false },
@@ -424,8 +423,7 @@ describe('legacy:capture over the pessoas schema (a version column the legacy co
 
   afterAll(async () => {
     await t?.close();
-    await queue?.delete();
-    await deleteTestTopology(AMQP_URL, exchange);
+    await unsubscribe(queue, exchange);
     await legacy?.close();
   });
 
@@ -440,10 +438,9 @@ describe('legacy:capture over the pessoas schema (a version column the legacy co
     versions.push(await versaoOf(id));
     await legacyUpdate(id, "fone = '+5511912345678', versao = versao + 1"); // bumps it itself
     versions.push(await versaoOf(id));
-    const etagBefore = await etagOf(id);
-    await t.http().patch(`/v1/customers/${id}`).set('If-Match', etagBefore).send({ name: 'Rui API' }).expect(200);
+    await patchCurrent(t, id, { name: 'Rui API' });
     versions.push(await versaoOf(id));
-    const etagBeforeLegacy = await etagOf(id);
+    const etagBeforeLegacy = await etagOf(t, id);
     await legacyUpdate(id, "e_mail = 'rui@lima.example'");
     await t.http().patch(`/v1/customers/${id}`).set('If-Match', etagBeforeLegacy).send({ name: 'Lost' }).expect(412);
     versions.push(await versaoOf(id));
@@ -455,19 +452,14 @@ describe('legacy:capture over the pessoas schema (a version column the legacy co
     versions.push(await versaoOf(id));
     await legacyUpdate(id, "nome_completo = 'Rui Volta', situacao = 'A'"); // two events, one statement
     versions.push(await versaoOf(id));
-    await t
-      .http()
-      .patch(`/v1/customers/${id}`)
-      .set('If-Match', await etagOf(id))
-      .send({ phone: '+5511900001111' })
-      .expect(200);
+    await patchCurrent(t, id, { phone: '+5511900001111' });
     await legacy.sql.query('DELETE FROM pessoas WHERE cod = ?', [id]);
 
     expect(versions).toEqual([1, 2, 3, 4, 5, 5, 6, 7, 9]);
     await queue.waitFor(before + 10, 15_000);
     await queue.settle(400);
-    const mine = eventsOf(id);
-    expect(mine.map((e) => `${e.sequence} ${e.type.replace(/^customerflow\.customer\.|\.v1$/g, '')}`)).toEqual([
+    const mine = eventsOf(queue, id);
+    expect(mine.map(sequenceAndType)).toEqual([
       '1 registered',
       '2 updated',
       '3 updated',
@@ -479,8 +471,7 @@ describe('legacy:capture over the pessoas schema (a version column the legacy co
       '10 updated',
       '11 erased',
     ]);
-    for (const event of mine)
-      expect({ id: event.id, ...validate(event) }).toEqual({ id: event.id, valid: true, errors: [] });
+    expectEachValid(mine);
     expect(mine.map((e) => e.data.version)).toEqual(mine.map((e) => Number(e.sequence)));
     expect(mine.map((e) => e.data.changes ?? null)).toEqual([
       null,

@@ -94,6 +94,7 @@ export class OutboxRelay {
   private readonly rowBackoff: BackoffPolicy;
   private readonly unavailableBackoff: BackoffPolicy;
   private readonly lanes = new Set<Promise<void>>();
+  private readonly maxLanes: number;
   private runAgain = false;
   private started = false;
   private stopping = false;
@@ -103,8 +104,8 @@ export class OutboxRelay {
   private unavailableInARow = 0;
   private stopWaking: (() => void) | undefined;
   private coalesceTimer: NodeJS.Timeout | undefined;
-  /** When the last run that published something ended (ms since the epoch); 0 before any. */
-  private lastBusyRunEnded = 0;
+  /** When the last lane that published something ended (ms since the epoch); 0 before any. */
+  private lastBusyLaneEnded = 0;
   readonly counters: RelayCounters = { published: 0, failed: 0, deadLettered: 0, batches: 0 };
 
   constructor(
@@ -114,6 +115,7 @@ export class OutboxRelay {
   ) {
     this.rowBackoff = options.rowBackoff ?? ROW_FAILURE_BACKOFF;
     this.unavailableBackoff = options.unavailableBackoff ?? BROKER_UNAVAILABLE_BACKOFF;
+    this.maxLanes = Math.max(1, options.batchesInFlight ?? 1);
   }
 
   get claimMode(): OutboxClaim['mode'] {
@@ -134,7 +136,7 @@ export class OutboxRelay {
   wake(): void {
     if (this.coalesceTimer) return; // a run is already due
     const coalesceMs = this.options.coalesceMs ?? DEFAULT_COALESCE_MS;
-    if (this.lanes.size > 0 || coalesceMs === 0 || Date.now() - this.lastBusyRunEnded > coalesceMs)
+    if (this.lanes.size > 0 || coalesceMs === 0 || Date.now() - this.lastBusyLaneEnded > coalesceMs)
       return this.trigger();
     this.coalesceTimer = setTimeout(() => {
       this.coalesceTimer = undefined;
@@ -156,17 +158,13 @@ export class OutboxRelay {
     this.openLane();
   }
 
-  private get maxLanes(): number {
-    return Math.max(1, this.options.batchesInFlight ?? 1);
-  }
-
   private openLane(): void {
     const lane: Promise<void> = this.drainLane(() => {
       if (this.lanes.size < this.maxLanes && !this.stopping && !this.paused) this.openLane();
     })
       .then(
         (published) => {
-          if (published > 0) this.lastBusyRunEnded = Date.now();
+          if (published > 0) this.lastBusyLaneEnded = Date.now();
         },
         (error: unknown) => this.pause(error),
       )
