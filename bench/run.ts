@@ -57,6 +57,8 @@ async function main(): Promise<void> {
       customers: config.customers,
       drainRows: config.drainRows,
       batchSize: config.batchSize,
+      eventsPublished: config.eventsPublished,
+      batchesInFlight: process.env.BENCH_BATCHES_IN_FLIGHT ?? "the service's default",
       poolSize: config.poolSize,
       latencyRate: config.latencyRate,
       latencyDurationS: config.latencyDurationS,

@@ -1,9 +1,9 @@
 /**
  * The hand-written relay as a process of its own, the raw counterpart of apps/customerflow-relay: relays until
- * SIGTERM. Env: DATABASE_URL, AMQP_URL, AMQP_EXCHANGE, OUTBOX_BATCH_SIZE, OUTBOX_POLL_MS, POOL_SIZE.
+ * SIGTERM. Env: DATABASE_URL, AMQP_URL, AMQP_EXCHANGE, OUTBOX_BATCH_SIZE, OUTBOX_POLL_MS, POOL_SIZE, EVENTS_PUBLISHED.
  */
 import { createRawPool } from './pool';
-import { BrokerLink, RawRelay } from './relay';
+import { BrokerLink, eventVersions, RawRelay } from './relay';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -11,7 +11,13 @@ async function main(): Promise<void> {
   const pool = createRawPool(env.DATABASE_URL!, Number(env.POOL_SIZE ?? 4));
   const broker = new BrokerLink(env.AMQP_URL!, exchange, 'raw-floor-relay');
   await broker.channel();
-  const relay = new RawRelay(pool, broker, Number(env.OUTBOX_BATCH_SIZE ?? 100), Number(env.OUTBOX_POLL_MS ?? 1000));
+  const relay = new RawRelay(
+    pool,
+    broker,
+    Number(env.OUTBOX_BATCH_SIZE ?? 100),
+    Number(env.OUTBOX_POLL_MS ?? 1000),
+    eventVersions(env.EVENTS_PUBLISHED),
+  );
   relay.start();
   process.on('SIGTERM', () => {
     relay.stop();

@@ -4,8 +4,11 @@
  * index hint as the service's claim), publish each on a confirm channel (noDelay), wait for every confirm, mark the
  * batch published in one UPDATE, commit. Several of these can drain one backlog side by side.
  *
- * It deliberately leaves out what the service adds on top (per-aggregate order gate, backoff, dead letters,
- * unroutable returns): the ratio to it is the price of those and of the framework together.
+ * It sends the same messages as the service: each row once per version in EVENTS_PUBLISHED (`v1,v2` while `.v1`
+ * is deprecated, as the service's default), the `.v2` body derived from the stored `.v1` one by hand. It
+ * deliberately leaves out what the service adds on top (per-aggregate order gate, backoff, dead letters,
+ * unroutable returns, more than one batch in flight): the ratio to it is the price of those and of the framework
+ * together.
  */
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
@@ -78,6 +81,7 @@ export class RawRelay {
     private readonly broker: BrokerLink,
     private readonly batchSize: number,
     private readonly pollMs: number,
+    private readonly versions: readonly EventVersion[] = ['v1'],
   ) {}
 
   start(): void {
@@ -121,7 +125,7 @@ export class RawRelay {
       );
       if (rows.length > 0) {
         const channel = await this.broker.channel();
-        await Promise.all(rows.map((row) => this.publish(channel, row)));
+        await Promise.all(rows.flatMap((row) => this.versions.map((version) => this.publish(channel, row, version))));
         await connection.query(
           'UPDATE outbox_messages SET published_at = ?, lease_owner = NULL, lease_until = NULL WHERE position IN (?) AND published_at IS NULL',
           [toDb(new Date()), rows.map((row) => Number(row.position))],
@@ -138,19 +142,20 @@ export class RawRelay {
     }
   }
 
-  private publish(channel: ConfirmChannel, row: PendingRow): Promise<void> {
+  private publish(channel: ConfirmChannel, row: PendingRow, version: EventVersion): Promise<void> {
     const headers = row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {};
+    const { type, payload } = version === 'v1' ? row : asV2(row.payload);
     return new Promise((resolve, reject) => {
       channel.publish(
         this.broker.exchange,
-        routingKeyOf(row.type),
-        Buffer.from(row.payload, 'utf8'),
+        routingKeyOf(type),
+        Buffer.from(payload, 'utf8'),
         {
           persistent: true,
           mandatory: true,
           messageId: row.id,
           contentType: CLOUDEVENTS_CONTENT_TYPE,
-          type: row.type,
+          type,
           timestamp: Math.floor(row.occurred_at.getTime() / 1000),
           headers,
         },
@@ -160,7 +165,25 @@ export class RawRelay {
   }
 }
 
-/** customerflow.customer.registered.v1 → customer.registered */
+export type EventVersion = 'v1' | 'v2';
+
+/** EVENTS_PUBLISHED as the service reads it: `v1`, `v2` or both, comma-separated. */
+export function eventVersions(raw: string | undefined): EventVersion[] {
+  const versions = (raw ?? 'v1').split(',').map((version) => version.trim());
+  for (const version of versions) if (version !== 'v1' && version !== 'v2') throw new Error(`EVENTS_PUBLISHED: ${raw}`);
+  return versions as EventVersion[];
+}
+
+/** The `.v2` of a stored `.v1` event: the same envelope with its type's version and a 20-digit `sequence`. */
+function asV2(v1Payload: string): { type: string; payload: string } {
+  const event = JSON.parse(v1Payload) as { type: string; sequence: number | string };
+  const type = event.type.replace(/\.v1$/, '.v2');
+  return { type, payload: JSON.stringify({ ...event, type, sequence: String(event.sequence).padStart(20, '0') }) };
+}
+
+/** customerflow.customer.registered.v1 → customer.registered; the `.v2` → v2.customer.registered */
 export function routingKeyOf(type: string): string {
-  return type.replace(/^customerflow\./, '').replace(/\.v\d+$/, '');
+  const match = /^customerflow\.(.+)\.(v\d+)$/.exec(type);
+  if (!match) return type;
+  return match[2] === 'v1' ? match[1] : `${match[2]}.${match[1]}`;
 }

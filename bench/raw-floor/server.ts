@@ -2,12 +2,14 @@
  * The raw floor: the same service written by hand with node:http, mysql2 and amqplib, no framework. It answers the
  * routes the bench measures with the same SQL as CustomerFlow (same tables, same row shapes, one transaction per
  * registration: customer + address + outbox row with the CloudEvents envelope), the same response bodies and headers,
- * and, with RELAY=inprocess, relays the outbox right after each commit like OUTBOX_RELAY=inprocess does.
+ * and, with RELAY=inprocess, relays the outbox right after each commit like OUTBOX_RELAY=inprocess does, sending the
+ * same messages (each row once per version in EVENTS_PUBLISHED).
  *
  * It validates what a careful hand-written endpoint would (types, sizes, CPF check digits, E.164, ISO dates) but
  * has no idempotency keys, no problem+json catalogue, no logging, no tracing: the floor, not a second service.
  *
- * Env: PORT, DATABASE_URL, AMQP_URL, AMQP_EXCHANGE, POOL_SIZE, RELAY (inprocess|off), OUTBOX_BATCH_SIZE, OUTBOX_POLL_MS.
+ * Env: PORT, DATABASE_URL, AMQP_URL, AMQP_EXCHANGE, POOL_SIZE, RELAY (inprocess|off), OUTBOX_BATCH_SIZE, OUTBOX_POLL_MS,
+ * EVENTS_PUBLISHED.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,7 +24,7 @@ import {
   toDb,
 } from '../support/customers-data';
 import { createRawPool } from './pool';
-import { BrokerLink, RawRelay } from './relay';
+import { BrokerLink, eventVersions, RawRelay } from './relay';
 
 const CUSTOMER_COLUMNS =
   'c.id, c.name, c.email, c.phone, c.document_type, c.document_number, c.birth_date, c.status, c.version, c.created_at, c.updated_at';
@@ -82,7 +84,13 @@ async function main(): Promise<void> {
   if (env.RELAY === 'inprocess') {
     const broker = new BrokerLink(required('AMQP_URL'), exchange, 'raw-floor-api');
     await broker.channel();
-    relay = new RawRelay(pool, broker, Number(env.OUTBOX_BATCH_SIZE ?? 100), Number(env.OUTBOX_POLL_MS ?? 1000));
+    relay = new RawRelay(
+      pool,
+      broker,
+      Number(env.OUTBOX_BATCH_SIZE ?? 100),
+      Number(env.OUTBOX_POLL_MS ?? 1000),
+      eventVersions(env.EVENTS_PUBLISHED),
+    );
     relay.start();
   }
 

@@ -1,8 +1,8 @@
 /**
  * outbox drain: a backlog of 100,000 pending customer.registered rows (one aggregate each, payloads like the
  * service's), drained by 1 and then 2 relay processes of the service (apps/customerflow-relay; the API with
- * OUTBOX_RELAY=inprocess until that app exists) and of the hand-written relay, same batch size, each on a freshly
- * seeded backlog. Order: service ×1, raw ×1, service ×2, raw ×2.
+ * OUTBOX_RELAY=inprocess until that app exists) and of the hand-written relay, same batch size, same messages per
+ * row (EVENTS_PUBLISHED), each on a freshly seeded backlog. Order: service ×1, raw ×1, service ×2, raw ×2.
  *
  * Rows per second come from the rows' own marks: (rows published − rows in the first batch mark) / (last mark −
  * first mark). That leaves process start-up (Nest boots in about a second, the raw relay in a tenth) out of the
@@ -144,6 +144,7 @@ export async function outboxDrainScenario(ctx: BenchContext) {
     },
     rows: ctx.config.drainRows,
     batchSize: ctx.config.batchSize,
+    eventsPublished: ctx.config.eventsPublished,
     relayProcess:
       relayProcess === 'customerflow-relay'
         ? 'apps/customerflow-relay'

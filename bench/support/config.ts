@@ -29,6 +29,11 @@ export interface BenchConfig {
   readonly batchSize: number;
   readonly pollMs: number;
   readonly poolSize: number;
+  /**
+   * EVENTS_PUBLISHED of the service and of the floor's relay, so both send the same messages per row:
+   * BENCH_EVENTS_PUBLISHED, else `v1,v2` (the service's default while `.v1` is deprecated).
+   */
+  readonly eventsPublished: string;
   readonly latencyRate: number;
   readonly latencyDurationS: number;
   /** Rounds of register, get by id and the list page: the sides alternate, each in a fresh process, median taken. */
@@ -87,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     batchSize: int(env, 'BENCH_BATCH_SIZE', 100),
     pollMs: int(env, 'BENCH_POLL_MS', 1000),
     poolSize: int(env, 'BENCH_POOL_SIZE', 20),
+    eventsPublished: eventsPublished(env.BENCH_EVENTS_PUBLISHED),
     latencyRate: int(env, 'BENCH_LATENCY_RATE', 100),
     latencyDurationS: int(env, 'BENCH_LATENCY_DURATION_S', 10),
     rounds: int(env, 'BENCH_ROUNDS', 3),
@@ -95,6 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     logDir: resolve(root, 'dist-bench', 'logs'),
     resultsFile: resolve(root, env.BENCH_RESULTS ?? 'bench/results/latest.json'),
   };
+}
+
+function eventsPublished(raw: string | undefined): string {
+  const versions = (raw?.trim() || 'v1,v2').split(',').map((version) => version.trim());
+  if (versions.some((version) => version !== 'v1' && version !== 'v2') || new Set(versions).size !== versions.length)
+    throw new Error(`BENCH_EVENTS_PUBLISHED must be v1, v2 or v1,v2 (got "${raw}")`);
+  return versions.join(',');
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -79,7 +79,7 @@ export function serviceEnv(
     OUTBOX_RELAY: relay,
     OUTBOX_BATCH_SIZE: String(config.batchSize),
     OUTBOX_POLL_MS: String(config.pollMs),
-    ...(process.env.BENCH_EVENTS_PUBLISHED ? { EVENTS_PUBLISHED: process.env.BENCH_EVENTS_PUBLISHED } : {}),
+    EVENTS_PUBLISHED: config.eventsPublished,
     ...(process.env.BENCH_BATCHES_IN_FLIGHT ? { OUTBOX_BATCHES_IN_FLIGHT: process.env.BENCH_BATCHES_IN_FLIGHT } : {}),
   };
 }
@@ -114,6 +114,7 @@ export function rawEnv(config: BenchConfig, port: number, relay: 'inprocess' | '
     RELAY: relay,
     OUTBOX_BATCH_SIZE: String(config.batchSize),
     OUTBOX_POLL_MS: String(config.pollMs),
+    EVENTS_PUBLISHED: config.eventsPublished,
   };
 }
 

@@ -65,6 +65,8 @@ export interface Results {
       ratio: Num;
       twoRelays: { rowsPerSec: Num; rawRowsPerSec: Num; ratio: Num };
       batchSize: number;
+      /** The versions each row went out in, on both sides (BENCH_EVENTS_PUBLISHED). */
+      eventsPublished: string;
       rows: number;
       relayProcess: string;
     };
@@ -232,7 +234,7 @@ export function renderTable(results: Results): string {
   if (s.outboxDrain) {
     const d = s.outboxDrain;
     rows.push([
-      'outbox drain, 1 relay',
+      `outbox drain, 1 relay (${d.eventsPublished} each side)`,
       `${f(d.rowsPerSec)} rows/s`,
       `${f(d.rawRowsPerSec)} rows/s`,
       pct(d.ratio),
@@ -240,7 +242,7 @@ export function renderTable(results: Results): string {
       d.ratio === null ? '–' : verdict(d.ratio >= TARGETS.outboxDrain),
     ]);
     rows.push([
-      'outbox drain, 2 relays',
+      `outbox drain, 2 relays (${d.eventsPublished} each side)`,
       `${f(d.twoRelays.rowsPerSec)} rows/s`,
       `${f(d.twoRelays.rawRowsPerSec)} rows/s`,
       pct(d.twoRelays.ratio),
