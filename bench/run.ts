@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       drainRows: config.drainRows,
       batchSize: config.batchSize,
       eventsPublished: config.eventsPublished,
-      batchesInFlight: process.env.BENCH_BATCHES_IN_FLIGHT ?? "the service's default",
+      batchesInFlight: config.batchesInFlight ?? "the service's default",
       poolSize: config.poolSize,
       latencyRate: config.latencyRate,
       latencyDurationS: config.latencyDurationS,

@@ -125,7 +125,7 @@ export class RawRelay {
       );
       if (rows.length > 0) {
         const channel = await this.broker.channel();
-        await Promise.all(rows.flatMap((row) => this.versions.map((version) => this.publish(channel, row, version))));
+        await Promise.all(rows.map((row) => this.publishVersions(channel, row)));
         await connection.query(
           'UPDATE outbox_messages SET published_at = ?, lease_owner = NULL, lease_until = NULL WHERE position IN (?) AND published_at IS NULL',
           [toDb(new Date()), rows.map((row) => Number(row.position))],
@@ -142,9 +142,20 @@ export class RawRelay {
     }
   }
 
-  private publish(channel: ConfirmChannel, row: PendingRow, version: EventVersion): Promise<void> {
+  /** One message per version in EVENTS_PUBLISHED, all sharing the row's headers, parsed once. */
+  private publishVersions(channel: ConfirmChannel, row: PendingRow): Promise<void[]> {
     const headers = row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {};
-    const { type, payload } = version === 'v1' ? row : asV2(row.payload);
+    return Promise.all(
+      this.versions.map((version) => this.publish(channel, row, headers, version === 'v1' ? row : asV2(row.payload))),
+    );
+  }
+
+  private publish(
+    channel: ConfirmChannel,
+    row: PendingRow,
+    headers: Record<string, string>,
+    { type, payload }: { type: string; payload: string },
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       channel.publish(
         this.broker.exchange,

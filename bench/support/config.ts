@@ -34,6 +34,8 @@ export interface BenchConfig {
    * BENCH_EVENTS_PUBLISHED, else `v1,v2` (the service's default while `.v1` is deprecated).
    */
   readonly eventsPublished: string;
+  /** OUTBOX_BATCHES_IN_FLIGHT of the service (BENCH_BATCHES_IN_FLIGHT); null leaves the service's default. */
+  readonly batchesInFlight: number | null;
   readonly latencyRate: number;
   readonly latencyDurationS: number;
   /** Rounds of register, get by id and the list page: the sides alternate, each in a fresh process, median taken. */
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     pollMs: int(env, 'BENCH_POLL_MS', 1000),
     poolSize: int(env, 'BENCH_POOL_SIZE', 20),
     eventsPublished: eventsPublished(env.BENCH_EVENTS_PUBLISHED),
+    batchesInFlight: env.BENCH_BATCHES_IN_FLIGHT?.trim() ? int(env, 'BENCH_BATCHES_IN_FLIGHT', 0) : null,
     latencyRate: int(env, 'BENCH_LATENCY_RATE', 100),
     latencyDurationS: int(env, 'BENCH_LATENCY_DURATION_S', 10),
     rounds: int(env, 'BENCH_ROUNDS', 3),

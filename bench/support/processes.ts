@@ -80,7 +80,7 @@ export function serviceEnv(
     OUTBOX_BATCH_SIZE: String(config.batchSize),
     OUTBOX_POLL_MS: String(config.pollMs),
     EVENTS_PUBLISHED: config.eventsPublished,
-    ...(process.env.BENCH_BATCHES_IN_FLIGHT ? { OUTBOX_BATCHES_IN_FLIGHT: process.env.BENCH_BATCHES_IN_FLIGHT } : {}),
+    ...(config.batchesInFlight === null ? {} : { OUTBOX_BATCHES_IN_FLIGHT: String(config.batchesInFlight) }),
   };
 }
 
