@@ -4,7 +4,7 @@
  */
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
-import { OpenRoute, RequireScope } from '@customerflow/platform';
+import { Audited, OpenRoute, RequireScope } from '@customerflow/platform';
 import { ApiProblemResponses } from './api-responses.decorators';
 
 export const Scope = {
@@ -19,13 +19,15 @@ export type Scope = (typeof Scope)[keyof typeof Scope];
 export const BEARER_SCHEME = 'bearer';
 
 /**
- * The route needs a valid access token carrying `scope`. OpenAPI lists scopes in a security requirement only for
+ * The route needs a valid access token carrying `scope`. A route whose scope allows changes is audited too (one
+ * line per change that succeeded); read-only routes are not, so that their requests pass no interceptor. OpenAPI lists scopes in a security requirement only for
  * OAuth2 flows, which would have to name the issuer's token endpoint; the service does not know it, so the scheme is
  * plain HTTP bearer and each operation names its scope in `x-required-scopes`.
  */
 export function RequiresScope(scope: Scope): MethodDecorator {
   return applyDecorators(
     RequireScope(scope),
+    ...(scope === Scope.customersRead ? [] : [Audited()]),
     ApiSecurity(BEARER_SCHEME),
     ApiExtension('x-required-scopes', [scope]),
     ApiProblemResponses(401, 403, 429),

@@ -4,7 +4,7 @@
  * consumer that createApp connects.
  */
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
@@ -17,7 +17,6 @@ import { InboxModule } from '@customerflow/inbox';
 import { OutboxModule } from '@customerflow/outbox';
 import {
   AppConfig,
-  AuditInterceptor,
   AuthGuard,
   ConfigModule,
   createValidationPipe,
@@ -43,6 +42,20 @@ import { UpdateCustomerController } from './customers/update-customer/update-cus
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
 
+/** The API's own controllers (the admin ones come with AdminModule). */
+export const API_CONTROLLERS = [
+  RegisterCustomerController,
+  GetCustomerController,
+  ListCustomersController,
+  UpdateCustomerController,
+  DeactivateCustomerController,
+  ReactivateCustomerController,
+  EraseCustomerController,
+  HealthController,
+  AsyncApiController,
+  MetricsController,
+];
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -65,24 +78,12 @@ export class AppModule {
         InboxModule.forRoot({ problemMappers: [customerProblems] }),
         AdminModule,
       ],
-      controllers: [
-        RegisterCustomerController,
-        GetCustomerController,
-        ListCustomersController,
-        UpdateCustomerController,
-        DeactivateCustomerController,
-        ReactivateCustomerController,
-        EraseCustomerController,
-        HealthController,
-        AsyncApiController,
-        MetricsController,
-      ],
+      controllers: API_CONTROLLERS,
       providers: [
         CustomerWritesGuard,
         // Guards run in this order: the caller is known before the rate limit counts it.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter([customerProblems]) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

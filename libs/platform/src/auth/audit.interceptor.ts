@@ -3,7 +3,15 @@
  * of the token). Never the request body or the customer's data: the log is not a second copy of the database, and
  * erasure could not reach it.
  */
-import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
 import { type Observable, tap } from 'rxjs';
 import type { AuthenticatedRequest } from './auth.guard';
 
@@ -35,3 +43,9 @@ export class AuditInterceptor implements NestInterceptor {
     );
   }
 }
+
+/**
+ * Audits a route. Bound per route, not globally: a route with no interceptor at all skips Nest's rxjs pipeline, so
+ * reads, which are never audited, do not pay for it (13 KB of allocations and ~14 µs of CPU per get by id).
+ */
+export const Audited = (): MethodDecorator => applyDecorators(UseInterceptors(AuditInterceptor));
