@@ -38,7 +38,7 @@ export function parseJsonBody(raw: Buffer | string): unknown {
   } catch {
     throw malformed();
   }
-  const forbidden = forbiddenKeys(body, '');
+  const forbidden = hasForbiddenKey(body) ? forbiddenKeys(body, '') : [];
   if (forbidden.length > 0) {
     throw ProblemException.badRequest(
       'The request has invalid fields or parameters; see errors.',
@@ -65,6 +65,16 @@ export function nestingDepth(text: string): number {
     else if (c === 0x7d || c === 0x5d) depth--;
   }
   return deepest;
+}
+
+/** Whether a forbidden key is anywhere in the value: the check every body pays, so it builds no pointers. */
+function hasForbiddenKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(hasForbiddenKey);
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key) || hasForbiddenKey((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 /** JSON pointers of every forbidden key; the depth is already bounded, so recursion is safe here. */
