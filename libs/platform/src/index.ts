@@ -43,3 +43,4 @@ export * from './database/schema-map/schema-check';
 export * from './observability/logging';
 export * from './observability/open-telemetry';
 export * from './http/json-body';
+export * from './database/entity-insert';

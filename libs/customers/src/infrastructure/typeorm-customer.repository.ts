@@ -3,11 +3,11 @@
  * customer's rows, its events to the outbox and the in-transaction reactions, all in that one transaction.
  */
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, EntityTarget, InsertResult, ObjectLiteral, QueryDeepPartialEntity } from 'typeorm';
 import { OutboxWriter } from '@customerflow/outbox';
 import {
   IdGenerator,
   type IdSequence,
+  insertRows,
   InTransactionEventBus,
   isUniqueViolation,
   UnitOfWork,
@@ -67,8 +67,8 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
     const snapshot = customer.snapshot();
     const manager = this.unitOfWork.manager;
     try {
-      const result = await leanInsert(manager, CustomerOrmEntity, toRow(snapshot));
-      if (snapshot.id === null) customer.assignId(String(insertedId(result.raw)));
+      const raw = await insertRows(manager, CustomerOrmEntity, [toRow(snapshot)]);
+      if (snapshot.id === null) customer.assignId(String(insertedId(raw)));
     } catch (error) {
       throw this.translate(error, snapshot.email);
     }
@@ -103,7 +103,7 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
 
   private async insertAddresses(customer: Customer): Promise<void> {
     const rows = toAddressRows(customer.id!, customer.snapshot().addresses);
-    if (rows.length > 0) await leanInsert(this.unitOfWork.manager, CustomerAddressOrmEntity, rows);
+    if (rows.length > 0) await insertRows(this.unitOfWork.manager, CustomerAddressOrmEntity, rows);
   }
 
   /** The unique index, not a pre-check, decides a clash, so two racing registrations cannot both win. */
@@ -114,27 +114,6 @@ export class TypeOrmCustomerRepository extends CustomerRepository {
     if (/email/i.test(key)) return new EmailAlreadyTaken(email ?? '');
     return error;
   }
-}
-
-/**
- * An INSERT through TypeORM's query builder without the work `manager.insert` adds for nothing here: no entity
- * listeners or subscribers (the entities have none) and no merging of generated values back into the row objects
- * (the rows are thrown away; the one generated id is read from the driver's result). About 40 µs less CPU per
- * registration (customer and address rows) in a micro-measurement on MariaDB.
- */
-function leanInsert<Entity extends ObjectLiteral>(
-  manager: EntityManager,
-  entity: EntityTarget<Entity>,
-  values: QueryDeepPartialEntity<Entity> | QueryDeepPartialEntity<Entity>[],
-): Promise<InsertResult> {
-  return manager
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(values)
-    .updateEntity(false)
-    .callListeners(false)
-    .execute();
 }
 
 /** The AUTO_INCREMENT id of the row just inserted: mysql2's `insertId`, or SQLite's last row id. */
