@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { DatabaseResilience } from './database-resilience';
 
@@ -32,5 +33,27 @@ describe('DatabaseResilience', () => {
     const clash = Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' });
     for (let i = 0; i < 5; i++) await expect(resilience.execute(() => Promise.reject(clash))).rejects.toBe(clash);
     await expect(resilience.execute(() => Promise.resolve('ok'))).resolves.toBe('ok');
+  });
+
+  it('keeps the calls in flight off the signal cockatiel shares process-wide, and Node quiet about them', async () => {
+    // cockatiel's default parent signal, not exported from its entry point: the listener list this test watches.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { neverAbortedSignal } = require('cockatiel/dist/common/abort') as { neverAbortedSignal: AbortSignal };
+    const resilience = new DatabaseResilience({ timeoutMs: 1000, failuresToOpen: 5, halfOpenAfterMs: 1000 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const answers: (() => void)[] = [];
+    const calls = Array.from({ length: 20 }, () =>
+      resilience.execute(() => new Promise<void>((resolve) => answers.push(resolve))),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answers).toHaveLength(20);
+    expect(getEventListeners(neverAbortedSignal, 'abort')).toHaveLength(0);
+    answers.forEach((answer) => answer());
+    await Promise.all(calls);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
   });
 });
