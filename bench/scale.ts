@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type autocannon = require('autocannon');
-import type { RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { prepareBenchToken } from './support/auth';
 import { BenchBroker } from './support/broker';
@@ -88,6 +88,8 @@ interface Figure {
   p99Ms: number;
   errors: number;
   cpuMsPerRequest: number;
+  /** InnoDB pages read from disk (not found in the buffer pool) during the run, per request. */
+  diskReadsPerRequest: number;
 }
 
 interface SizeResult {
@@ -99,24 +101,38 @@ interface SizeResult {
   scanning: string[];
 }
 
-/** The service's list statement for `criteria`, from the compiled service itself, so EXPLAIN sees the real text. */
+/** The service's list statement for `criteria`. */
 type ListSql = (criteria: Record<string, unknown>, rowLimit: number) => { sql: string; parameters: unknown[] };
+
+/** The read side's statements, from the compiled service, so EXPLAIN sees the real text. */
+interface ReadSql {
+  readonly listCustomersSql: ListSql;
+  readonly customerWithAddressesSql: string;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const scale = scaleConfig();
   const progress = new Progress();
   await prepareBenchToken();
-  const { listCustomersSql } = compiled<{ listCustomersSql: ListSql }>(
-    config.root,
-    'dist/libs/customers/src/application/queries/list-customers/list-sql.js',
-  );
+  const readSql: ReadSql = {
+    listCustomersSql: compiled<{ listCustomersSql: ListSql }>(
+      config.root,
+      'dist/libs/customers/src/application/queries/list-customers/list-sql.js',
+    ).listCustomersSql,
+    customerWithAddressesSql: compiled<{ CUSTOMER_WITH_ADDRESSES_SQL: string }>(
+      config.root,
+      'dist/libs/customers/src/application/queries/customer-rows.js',
+    ).CUSTOMER_WITH_ADDRESSES_SQL,
+  };
   progress.begin(`preparing ${config.databaseName}`);
   await prepareDatabase(config);
   const db = connectBench(config);
   const broker = await BenchBroker.open(config);
   const ctx: BenchContext = { config, progress, db, broker, notes: [] };
   const machine = describeMachine(await serverVersion(db), broker.version);
+  // The large size's data outgrows a default buffer pool (128 MB), so its reads depend on this setting.
+  const poolMb = await bufferPoolMb(db);
   const sizes: Array<{ label: string; customers: number; outboxRows: number }> = [
     { label: 'small', customers: scale.smallCustomers, outboxRows: 0 },
     { label: 'large', customers: scale.customers, outboxRows: scale.outboxRows },
@@ -125,7 +141,7 @@ async function main(): Promise<void> {
   let retention: Awaited<ReturnType<typeof retentionRun>> | undefined;
   try {
     for (const size of sizes) {
-      results[size.label] = await measureSize(ctx, scale, size, listCustomersSql);
+      results[size.label] = await measureSize(ctx, scale, size, readSql);
     }
     retention = await retentionRun(ctx, scale);
   } finally {
@@ -134,7 +150,7 @@ async function main(): Promise<void> {
   }
   progress.done();
   const out = {
-    machine: machine.description,
+    machine: `${machine.description}, innodb_buffer_pool_size ${poolMb} MB`,
     date: new Date().toISOString(),
     settings: scale,
     sizes: results,
@@ -151,7 +167,7 @@ async function measureSize(
   ctx: BenchContext,
   scale: ScaleConfig,
   size: { label: string; customers: number; outboxRows: number },
-  listCustomersSql: ListSql,
+  readSql: ReadSql,
 ): Promise<SizeResult> {
   const { db, progress } = ctx;
   progress.begin(`${size.label}: seeding ${size.customers} customers`);
@@ -180,7 +196,13 @@ async function measureSize(
       'document lookup',
       () => [{ method: 'GET', setupRequest: path(() => `/v1/customers?document=${cpfOfSeed(pick())}`) }],
     ],
-    ['q name prefix', () => [{ method: 'GET', path: '/v1/customers?q=Carla%20Souza%201&limit=50' }]],
+    // A typeahead sorts by name, which the name index serves in order; the default sort (newest first) has to sort
+    // every customer the prefix matches, and a prefix matches more of them as the table grows.
+    [
+      'q name prefix, sort=name',
+      () => [{ method: 'GET', path: '/v1/customers?q=Carla%20Souza%201&sort=name&limit=50' }],
+    ],
+    ['q name prefix, default sort', () => [{ method: 'GET', path: '/v1/customers?q=Carla%20Souza%201&limit=50' }]],
     ['register', registrations(size.label)],
   ];
   const figures: Record<string, Figure> = {};
@@ -190,7 +212,7 @@ async function measureSize(
       figures[name] = await measured(ctx, started, scale, requests);
     }
   });
-  const plans = await explainScale(db, n, listCustomersSql);
+  const plans = await explainScale(db, n, readSql);
   const scanning = Object.entries(plans)
     .filter(([, plan]) => plan.some((p) => p.type === 'ALL' || /filesort/i.test(p.extra ?? '')))
     .map(([name]) => name);
@@ -210,6 +232,7 @@ async function measured(
   const port = ctx.config.port;
   await hammer({ port, connections: scale.connections, durationS: ctx.config.warmupS, requests: requests() });
   const cpuBefore = cpuMsOf(started.pid);
+  const diskReadsBefore = await bufferPoolDiskReads(ctx.db);
   const result: LoadResult = await hammer({
     port,
     connections: scale.connections,
@@ -218,20 +241,34 @@ async function measured(
     ...(overallRate ? { overallRate } : {}),
   });
   const cpuMs = cpuMsOf(started.pid) - cpuBefore;
+  const diskReads = (await bufferPoolDiskReads(ctx.db)) - diskReadsBefore;
+  const requestsDone = Math.max(1, result.rps * result.durationS);
   return {
     rps: result.rps,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     errors: result.errors,
-    cpuMsPerRequest: round(cpuMs / Math.max(1, result.rps * result.durationS), 3),
+    cpuMsPerRequest: round(cpuMs / requestsDone, 3),
+    diskReadsPerRequest: round(diskReads / requestsDone, 2),
   };
+}
+
+/** InnoDB's count of page reads that missed the buffer pool and went to disk, since the server started. */
+async function bufferPoolDiskReads(db: Pool): Promise<number> {
+  const [rows] = await db.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'");
+  return Number(rows[0]?.Value ?? 0);
+}
+
+async function bufferPoolMb(db: Pool): Promise<number> {
+  const [rows] = await db.query<RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS size');
+  return Math.round(Number(rows[0]?.size ?? 0) / 1_048_576);
 }
 
 /** Every read statement the measured endpoints run, explained on the seeded tables. */
 async function explainScale(
   db: BenchContext['db'],
   customers: number,
-  listCustomersSql: ListSql,
+  { listCustomersSql, customerWithAddressesSql }: ReadSql,
 ): Promise<Record<string, Plan[]>> {
   const criteria = {
     status: null,
@@ -254,11 +291,7 @@ async function explainScale(
   };
   const id = String(Math.ceil(customers / 2));
   return {
-    'get by id': await explain(
-      db,
-      'SELECT c.id, a.street FROM customers c LEFT JOIN customer_addresses a ON a.customer_id = c.id WHERE c.id = ? ORDER BY a.position',
-      [id],
-    ),
+    'get by id': await explain(db, customerWithAddressesSql, [id]),
     'list sort=-createdAt': await list({ sort: '-createdAt' }),
     'list sort=createdAt': await list({ sort: 'createdAt' }),
     'list sort=name': await list({ sort: 'name' }),
@@ -266,7 +299,8 @@ async function explainScale(
     'list status=active sort=-createdAt': await list({ status: 'active' }),
     'email lookup': await list({ email: `seed-${id}@bench.example.com` }),
     'document lookup': await list({ document: cpfOfSeed(Number(id)) }),
-    'q name prefix': await list({ namePrefix: 'Carla Souza 1', sort: 'name' }),
+    'q name prefix, sort=name': await list({ namePrefix: 'Carla Souza 1', sort: 'name' }),
+    'q name prefix, default sort': await list({ namePrefix: 'Carla Souza 1' }),
   };
 }
 
@@ -424,7 +458,7 @@ function renderScale(out: {
       if (!a || !b) continue;
       const growth = round(b.cpuMsPerRequest / Math.max(0.001, a.cpuMsPerRequest), 2);
       const cell = (f: Figure) =>
-        `${f.rps} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.cpuMsPerRequest} ms CPU/req, ${f.errors} errors`;
+        `${f.rps} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.cpuMsPerRequest} ms CPU/req, ${f.diskReadsPerRequest} disk reads/req, ${f.errors} errors`;
       lines.push(`| ${name} | ${cell(a)} | ${cell(b)} | ${growth}× | ${growth <= 1.25 ? 'yes' : 'NO'} |`);
     }
     const drainGrowth =
