@@ -20,9 +20,11 @@ export const BEARER_SCHEME = 'bearer';
 
 /**
  * The route needs a valid access token carrying `scope`. A route whose scope allows changes is audited too (one
- * line per change that succeeded); read-only routes are not, so that their requests pass no interceptor. OpenAPI lists scopes in a security requirement only for
- * OAuth2 flows, which would have to name the issuer's token endpoint; the service does not know it, so the scheme is
- * plain HTTP bearer and each operation names its scope in `x-required-scopes`.
+ * line per change that succeeded); read-only routes are not, so that their requests pass no interceptor.
+ *
+ * OpenAPI lists scopes in a security requirement only for OAuth2 flows, which would have to name the issuer's token
+ * endpoint; the service does not know it, so the scheme is plain HTTP bearer and each operation names its scope in
+ * `x-required-scopes`.
  */
 export function RequiresScope(scope: Scope): MethodDecorator {
   return applyDecorators(

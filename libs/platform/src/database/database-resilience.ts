@@ -45,8 +45,8 @@ export class DatabaseResilience {
         breaker: new ConsecutiveBreaker(options.failuresToOpen),
       },
     );
+    setMaxListeners(0, this.callsInFlight); // see execute()
     // abortOnReturn off: the signal means "the caller got a timeout", and aborting on every success costs ~0.1 ms.
-    setMaxListeners(0, this.callsInFlight);
     this.policy = wrap(
       breaker,
       timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),

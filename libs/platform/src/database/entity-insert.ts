@@ -8,7 +8,7 @@
  * Values go through the driver's `preparePersistentValue`, as the builder's do (column transformers, dates). A
  * column whose value is undefined is left out, so the database's default applies where the builder would write
  * DEFAULT; the rows of one call must leave out the same columns. Only plain columns are supported: an entity with a
- * version, discriminator, generated uuid, JSON or spatial column is refused when its first statement is built,
+ * version, discriminator, generated uuid, JSON or spatial column is refused at its first insert,
  * because the builder gives those values of its own.
  */
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
@@ -20,7 +20,13 @@ interface InsertStatement {
   readonly sql: string;
 }
 
-const statements = new WeakMap<EntityMetadata, Map<string, InsertStatement>>();
+/** What is known of an entity once: its insertable columns, and a statement per row shape and row count. */
+interface EntityInserts {
+  readonly insertable: readonly ColumnMetadata[];
+  readonly statements: Map<string, InsertStatement>;
+}
+
+const inserts = new WeakMap<EntityMetadata, EntityInserts>();
 
 /** Inserts `rows` (at least one) and returns the driver's raw result: mysql2's result header, SQLite's row id. */
 export async function insertRows<Entity extends ObjectLiteral>(
@@ -40,24 +46,36 @@ export async function insertRows<Entity extends ObjectLiteral>(
   return manager.query(statement.sql, parameters);
 }
 
+function insertsOf(metadata: EntityMetadata): EntityInserts {
+  let known = inserts.get(metadata);
+  if (!known) {
+    refuseSpecialColumns(metadata);
+    known = { insertable: metadata.columns.filter((column) => column.isInsert), statements: new Map() };
+    inserts.set(metadata, known);
+  }
+  return known;
+}
+
+/** Which insertable columns the row gives a value: one character per column, `1` given, `0` left out. */
+function shapeOf(insertable: readonly ColumnMetadata[], row: ObjectLiteral): string {
+  let shape = '';
+  for (const column of insertable) shape += column.getEntityValue(row) === undefined ? '0' : '1';
+  return shape;
+}
+
 function statementFor(
   manager: EntityManager,
   metadata: EntityMetadata,
   rows: readonly ObjectLiteral[],
 ): InsertStatement {
-  const insertable = metadata.columns.filter((column) => column.isInsert);
-  const present = (row: ObjectLiteral): string =>
-    insertable.map((column) => (column.getEntityValue(row) === undefined ? '0' : '1')).join('');
-  const shape = present(rows[0]);
-  if (rows.some((row) => present(row) !== shape))
+  const { insertable, statements } = insertsOf(metadata);
+  const shape = shapeOf(insertable, rows[0]);
+  if (rows.some((row) => shapeOf(insertable, row) !== shape))
     throw new Error(`insertRows: the rows for ${metadata.tableName} leave out different columns`);
   const key = `${shape}:${rows.length}`;
-  let byShape = statements.get(metadata);
-  if (!byShape) statements.set(metadata, (byShape = new Map<string, InsertStatement>()));
-  const cached = byShape.get(key);
+  const cached = statements.get(key);
   if (cached) return cached;
 
-  refuseSpecialColumns(metadata);
   const columns = insertable.filter((_, index) => shape[index] === '1');
   const driver = manager.connection.driver;
   const table = metadata.tablePath
@@ -70,7 +88,7 @@ function statementFor(
     () => tuple,
   ).join(', ')}`;
   const statement = { columns, sql };
-  byShape.set(key, statement);
+  statements.set(key, statement);
   return statement;
 }
 

@@ -9,6 +9,7 @@
  * - the body must be an object or an array; an empty body is no body.
  */
 import { ProblemException, type Violation } from './problem';
+import { escapePointer } from './validation';
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -38,7 +39,7 @@ export function parseJsonBody(raw: Buffer | string): unknown {
   } catch {
     throw malformed();
   }
-  const forbidden = hasForbiddenKey(body) ? forbiddenKeys(body, '') : [];
+  const forbidden = forbiddenKeys(body, '');
   if (forbidden.length > 0) {
     throw ProblemException.badRequest(
       'The request has invalid fields or parameters; see errors.',
@@ -67,24 +68,32 @@ export function nestingDepth(text: string): number {
   return deepest;
 }
 
-/** Whether a forbidden key is anywhere in the value: the check every body pays, so it builds no pointers. */
-function hasForbiddenKey(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(hasForbiddenKey);
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key) || hasForbiddenKey((value as Record<string, unknown>)[key])) return true;
-  }
-  return false;
+/**
+ * JSON pointers of every forbidden key; the depth is already bounded, so recursion is safe here. Every body pays for
+ * this walk, so it keeps the path as raw segments and builds a pointer only for a key it reports.
+ */
+export function forbiddenKeys(value: unknown, at: string): string[] {
+  const found: string[] = [];
+  collectForbiddenKeys(value, [], at, found);
+  return found;
 }
 
-/** JSON pointers of every forbidden key; the depth is already bounded, so recursion is safe here. */
-export function forbiddenKeys(value: unknown, at: string): string[] {
-  if (value === null || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => forbiddenKeys(item, `${at}/${index}`));
-  return Object.keys(value).flatMap((key) => {
-    const pointer = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    return FORBIDDEN_KEYS.has(key) ? [pointer] : forbiddenKeys((value as Record<string, unknown>)[key], pointer);
-  });
+function collectForbiddenKeys(value: unknown, path: (string | number)[], at: string, found: string[]): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      path.push(index);
+      collectForbiddenKeys(item, path, at, found);
+      path.pop();
+    });
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    path.push(key);
+    if (FORBIDDEN_KEYS.has(key)) found.push(at + path.map((segment) => `/${escapePointer(String(segment))}`).join(''));
+    else collectForbiddenKeys((value as Record<string, unknown>)[key], path, at, found);
+    path.pop();
+  }
 }
 
 /**

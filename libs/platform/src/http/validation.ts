@@ -32,6 +32,7 @@ export function toViolations(errors: readonly ValidationError[], parent = ''): V
   });
 }
 
-function escapePointer(segment: string): string {
+/** A JSON pointer segment (RFC 6901): `~` and `/` escaped. */
+export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
