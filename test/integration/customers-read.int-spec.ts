@@ -112,8 +112,14 @@ const shapes = SORTS.flatMap((sort) =>
   ]),
 );
 
+let explainPrefix: Promise<string> | undefined;
+
+/** The plan as a table: MySQL 9's EXPLAIN defaults to a tree (`explain_format`), MariaDB knows no FORMAT=TRADITIONAL. */
 async function explain(sql: string, parameters: readonly unknown[]): Promise<ExplainRow[]> {
-  return t.dataSource.query(`EXPLAIN ${sql}`, parameters as unknown[]);
+  explainPrefix ??= t.dataSource
+    .query('SELECT VERSION() AS v')
+    .then(([{ v }]: Array<{ v: string }>) => (/mariadb/i.test(v) ? 'EXPLAIN' : 'EXPLAIN FORMAT=TRADITIONAL'));
+  return t.dataSource.query(`${await explainPrefix} ${sql}`, parameters as unknown[]);
 }
 
 /**
@@ -128,7 +134,8 @@ function readsAnIndex(row: ExplainRow, uniqueLookup = false): boolean {
   )
     return true;
   const sortsTooMuch = /Using filesort/.test(row.Extra ?? '') && Number(row.rows) > ROWS / 5;
-  return row.type !== 'ALL' && row.key !== null && !sortsTooMuch;
+  // A row without a type is a plan in another format (a tree): it proves nothing, so it fails.
+  return typeof row.type === 'string' && row.type !== 'ALL' && row.key != null && !sortsTooMuch;
 }
 
 describe(`list query plans at ${ROWS.toLocaleString('en')} customers`, () => {

@@ -5,17 +5,19 @@
  * server is restarted once. Then the same back to AUTO_INCREMENT. Zero duplicate keys, and every insert either side
  * saw acknowledged is present exactly once.
  *
- * The server is a private mariadbd of this test's own (test/support/private-mariadb.ts), so restarting it disturbs
- * nobody. LEAVING_AUTO_INCREMENT_SECONDS shortens each run for a quick local try (default 60).
+ * The server is a private one of this test's own, of the shared server's kind (MariaDB, or MySQL under
+ * TEST_MYSQL_ROOT: test/support/private-database-server.ts), so restarting it disturbs nobody. LEAVING_AUTO_INCREMENT_SECONDS shortens each run for a quick local try (default 60).
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, parseDatabaseUrl } from '../../libs/platform/src';
 import { type ServiceProcess, sleep, startService } from '../faults/support/service-process';
 import { type Acknowledged, ApiWriter, LegacyWriter, type WriterLedger } from '../support/mixed-writers';
-import { freePort, PrivateMariaDb } from '../support/private-mariadb';
+import { freePort, PrivateDatabaseServer } from '../support/private-database-server';
 
 const exec = promisify(execFile);
 const SECONDS = Number(process.env.LEAVING_AUTO_INCREMENT_SECONDS ?? 60);
@@ -30,6 +32,14 @@ const LEGACY_INSERT = {
  * SIGTERM, as a rolling restart sends; SIGKILL after 5 s, since clients that keep their connections busy can hold
  * an HTTP server open (and a process that dies holding an id block is a case the allocator must survive anyway).
  */
+/** What the processes logged for each request answered 500 (the problem filter's line, with the error's stack). */
+async function unexpectedErrorsLogged(logDir: string): Promise<string[]> {
+  const lines = await Promise.all(
+    (await readdir(logDir)).map(async (file) => (await readFile(join(logDir, file), 'utf8')).split('\n')),
+  );
+  return lines.flat().filter((line) => line.includes('"context":"ProblemDetails"'));
+}
+
 async function stopGracefully(service: ServiceProcess): Promise<void> {
   service.child.kill('SIGTERM');
   const timer = setTimeout(() => service.child.kill('SIGKILL'), 5000);
@@ -38,12 +48,12 @@ async function stopGracefully(service: ServiceProcess): Promise<void> {
 }
 
 describe('leaving AUTO_INCREMENT while legacy code inserts', () => {
-  let server: PrivateMariaDb;
+  let server: PrivateDatabaseServer;
   let url: string;
   let processes: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    server = await PrivateMariaDb.start();
+    server = await PrivateDatabaseServer.start();
     url = await server.url('cf_leaving');
     const dataSource = new DataSource(dataSourceOptions(parseDatabaseUrl('DATABASE_URL', url)));
     await dataSource.initialize();
@@ -65,9 +75,10 @@ describe('leaving AUTO_INCREMENT while legacy code inserts', () => {
 
   /** Runs both writers for SECONDS while `switchOver` happens, and returns their ledgers. */
   async function mixedRun(from: 'hilo' | 'autoincrement', to: 'hilo' | 'autoincrement') {
+    const logDir = await mkdtemp(join(tmpdir(), 'customerflow-leaving-logs-'));
     processes = [
-      await startService('api', envFor(from), { port: await freePort() }),
-      await startService('api', envFor(from), { port: await freePort() }),
+      await startService('api', envFor(from), { port: await freePort(), logDir }),
+      await startService('api', envFor(from), { port: await freePort(), logDir }),
     ];
     const legacy = new LegacyWriter(() => server.connect('cf_leaving'), LEGACY_INSERT, 4);
     const api = [0, 1].map((i) => new ApiWriter(() => processes[i].url, 3));
@@ -84,7 +95,7 @@ describe('leaving AUTO_INCREMENT while legacy code inserts', () => {
       step(`rolling process ${i} onto ${to}`);
       const { port } = processes[i];
       await stopGracefully(processes[i]);
-      processes[i] = await startService('api', envFor(to), { port });
+      processes[i] = await startService('api', envFor(to), { port, logDir });
     }
     await at(0.15);
     step('restarting the database server');
@@ -97,7 +108,14 @@ describe('leaving AUTO_INCREMENT while legacy code inserts', () => {
     await Promise.all(processes.map(stopGracefully));
     processes = [];
     step('done');
-    return { command: command.stdout, ledgers, statuses: api.map((w) => Object.fromEntries(w.statuses)) };
+    const serviceErrors = await unexpectedErrorsLogged(logDir);
+    await rm(logDir, { recursive: true, force: true });
+    return {
+      command: command.stdout,
+      ledgers,
+      statuses: api.map((w) => Object.fromEntries(w.statuses)),
+      serviceErrors,
+    };
   }
 
   async function expectEachExactlyOnce(acknowledged: Acknowledged[]): Promise<void> {
@@ -132,7 +150,11 @@ describe('leaving AUTO_INCREMENT while legacy code inserts', () => {
       report('autoincrement → hilo', run);
       const { legacy, api } = run.ledgers;
       expect(run.command).toContain('recorded: customers is ready for hilo ids');
-      expect([legacy, ...api].flatMap((l) => l.forbidden)).toEqual([]);
+      // A 500 fails the test with what the process logged for it.
+      expect({ forbidden: [legacy, ...api].flatMap((l) => l.forbidden), logged: run.serviceErrors }).toEqual({
+        forbidden: [],
+        logged: [],
+      });
       expect(legacy.acknowledged.length).toBeGreaterThan(100);
       expect(api.every((l) => l.acknowledged.length > 50)).toBe(true);
       await expectEachExactlyOnce([...legacy.acknowledged, ...api.flatMap((l) => l.acknowledged)]);
@@ -147,7 +169,11 @@ describe('leaving AUTO_INCREMENT while legacy code inserts', () => {
       report('hilo → autoincrement', run);
       const { legacy, api } = run.ledgers;
       expect(run.command).toContain('recorded: customers is back on AUTO_INCREMENT');
-      expect([legacy, ...api].flatMap((l) => l.forbidden)).toEqual([]);
+      // A 500 fails the test with what the process logged for it.
+      expect({ forbidden: [legacy, ...api].flatMap((l) => l.forbidden), logged: run.serviceErrors }).toEqual({
+        forbidden: [],
+        logged: [],
+      });
       expect(legacy.acknowledged.length).toBeGreaterThan(100);
       await expectEachExactlyOnce([...legacy.acknowledged, ...api.flatMap((l) => l.acknowledged)]);
     },

@@ -40,7 +40,8 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}, { clean = true } = {}): Promise<TestApp> {
   const sqliteFile = join(tmpdir(), `customerflow-e2e-${randomUUID()}.sqlite`);
   const config = AppConfig.fromEnv({
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=error shows what a failing test's app logged.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_RELAY: 'off',
     // Suites send thousands of requests as one caller; the rate-limit suite sets its own small budgets.
     RATE_LIMIT_PER_MINUTE: '1000000',

@@ -3,6 +3,7 @@
  * and start again, exactly as Kubernetes would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..');
@@ -27,6 +28,8 @@ export interface StartOptions {
   readonly port?: number;
   /** False for a process expected to die on its own before it is ever live (a crash injected at start). */
   readonly waitUntilLive?: boolean;
+  /** A directory to keep what the process logs in (`<kind>-<port>.log`); TEST_SERVICE_LOG_DIR sets one for all. */
+  readonly logDir?: string;
 }
 
 export async function startService(
@@ -35,6 +38,7 @@ export async function startService(
   options: StartOptions = {},
 ): Promise<ServiceProcess> {
   const port = options.port ?? nextPort++;
+  const logDir = options.logDir ?? process.env.TEST_SERVICE_LOG_DIR;
   const args = [...(options.preload ? ['-r', options.preload] : []), entryPoints[kind]];
   const child = spawn(process.execPath, args, {
     env: {
@@ -47,10 +51,15 @@ export async function startService(
       ...env,
       PORT: String(port),
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', logDir ? 'pipe' : 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  if (logDir) {
+    const log = createWriteStream(join(logDir, `${kind}-${port}.log`), { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {

@@ -46,11 +46,29 @@ export function isTransientConcurrencyError(error: unknown): boolean {
   );
 }
 
+/**
+ * Server errors that end the session: the server is stopping or killed the connection, so the statement's outcome
+ * is the same as a dropped connection's. By number, since mysql2 names only the codes it knows.
+ */
+const SESSION_ENDED_BY_SERVER = new Set([
+  1053, // ER_SERVER_SHUTDOWN
+  1927, // ER_CONNECTION_KILLED (MariaDB)
+  3169, // ER_SESSION_WAS_KILLED (MySQL)
+  4031, // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8.0.24+: the server closed a connection idle past wait_timeout)
+]);
+
 /** Connection-level failures: the database is down or unreachable, which the API reports as 503. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; errno?: number; driverError?: { code?: string }; message?: string };
+  const e = error as {
+    code?: string;
+    errno?: number;
+    driverError?: { code?: string; errno?: number };
+    message?: string;
+  };
   const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
   return (
+    SESSION_ENDED_BY_SERVER.has(errno ?? 0) ||
     [
       'ECONNREFUSED',
       'ECONNRESET',

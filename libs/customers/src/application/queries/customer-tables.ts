@@ -240,6 +240,7 @@ export class MappedCustomerTables extends CustomerTables {
    * A digest of every mapped column of the customer row and of its mapped address rows, computed by the database
    * so that the read side, the write side's load and the UPDATE's WHERE all compute it from the same stored bytes.
    * QUOTE() keeps NULL and '' apart. CustomerFlow's own state row is covered by the version next to the digest.
+   * SHA2 rather than MD5: MySQL 9 no longer has MD5() (nor SHA1()); SHA2 is in every MySQL and MariaDB.
    */
   rowDigestSql(alias: string): string {
     const t = this.map.customers;
@@ -258,13 +259,13 @@ export class MappedCustomerTables extends CustomerTables {
       c.version,
       c.erasedAt,
     ].filter((name): name is string => name !== null);
-    const row = `MD5(CONCAT_WS('|', ${columns.map((name) => `QUOTE(${alias}.${q(name)})`).join(', ')}))`;
+    const row = sha256(`CONCAT_WS('|', ${columns.map((name) => `QUOTE(${alias}.${q(name)})`).join(', ')})`);
     const a = this.map.addresses;
     if (!a) return row;
     const addressColumns = [a.id, ...Object.values(a.columns).flatMap((s) => (s.kind === 'column' ? [s.column] : []))];
-    const addressRow = `MD5(CONCAT_WS('|', ${addressColumns.map((name) => `QUOTE(x.${q(name)})`).join(', ')}))`;
+    const addressRow = sha256(`CONCAT_WS('|', ${addressColumns.map((name) => `QUOTE(x.${q(name)})`).join(', ')})`);
     const addresses = `(SELECT GROUP_CONCAT(${addressRow} ORDER BY x.${q(a.id)} SEPARATOR '') FROM ${q(a.table)} x WHERE x.${q(a.customerId)} = ${alias}.${q(t.id)})`;
-    return `MD5(CONCAT(${row}, COALESCE(${addresses}, '')))`;
+    return sha256(`CONCAT(${row}, COALESCE(${addresses}, ''))`);
   }
 
   /** The SQL condition "the row is in this state", the same decision as statusOf. */
@@ -310,6 +311,8 @@ export class MappedCustomerTables extends CustomerTables {
 }
 
 /** `3.9f86d081884c7d65`: the version, and enough of the digest that another writer's change shows. */
+const sha256 = (expression: string) => `SHA2(${expression}, 256)`;
+
 export function revisionOf(version: number, digest: string): string {
   return `${version}.${digest.slice(0, 16)}`;
 }
