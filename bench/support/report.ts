@@ -78,6 +78,8 @@ export interface Results {
       delivered: number;
       fromOccurredAt: { p50Ms: Num; p99Ms: Num; maxMs: Num };
       raw: { p50Ms: Num; p99Ms: Num; maxMs: Num };
+      /** The same with the API on OUTBOX_RELAY=off and customerflow-relay in its own process (deploy/kubernetes). */
+      relayProcess?: { p50Ms: Num; p99Ms: Num; maxMs: Num };
     };
     memory?: { peakRssMb: number; sampledMaxRssMb: number; rawPeakRssMb: number };
     commands?: {
@@ -262,6 +264,18 @@ export function renderTable(results: Results): string {
         ? '–'
         : verdict(c.p50Ms < TARGETS.commitToConsumerP50Ms && (c.p99Ms ?? Infinity) < TARGETS.commitToConsumerP99Ms),
     ]);
+    const r = c.relayProcess;
+    if (r)
+      rows.push([
+        'commit-to-consumer, 100/s, relay process',
+        `p50 ${f(r.p50Ms, 1)} ms, p99 ${f(r.p99Ms, 1)} ms, max ${f(r.maxMs, 1)} ms`,
+        `(floor relays in process)`,
+        '–',
+        `p50 < ${TARGETS.commitToConsumerP50Ms}, p99 < ${TARGETS.commitToConsumerP99Ms} ms`,
+        r.p50Ms === null
+          ? '–'
+          : verdict(r.p50Ms < TARGETS.commitToConsumerP50Ms && (r.p99Ms ?? Infinity) < TARGETS.commitToConsumerP99Ms),
+      ]);
   }
   if (s.memory) {
     const m = s.memory;

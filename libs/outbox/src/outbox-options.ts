@@ -10,6 +10,11 @@ export type OutboxClaimMode = 'auto' | 'skip-locked' | 'lease';
 export interface OutboxOptions {
   /** `inprocess`: the API runs the relay; `off`: it only writes rows, a separate customerflow-relay publishes them. */
   readonly relay: 'inprocess' | 'off';
+  /**
+   * `on`: with RabbitMQ, an API that does not relay wakes the relay processes after each commit, and relays listen
+   * (see transport/amqp-wakeups.ts); `off`: relays find other processes' rows at their next poll.
+   */
+  readonly wakeups: 'on' | 'off';
   /** How often the relay looks for due rows when nothing woke it. */
   readonly pollMs: number;
   readonly batchSize: number;
@@ -33,6 +38,7 @@ export interface EnvironmentReader {
 export function readOutboxOptions(env: EnvironmentReader): OutboxOptions {
   return {
     relay: env.oneOf('OUTBOX_RELAY', ['inprocess', 'off'] as const, 'inprocess'),
+    wakeups: env.oneOf('OUTBOX_WAKEUPS', ['on', 'off'] as const, 'on'),
     pollMs: env.integer('OUTBOX_POLL_MS', 1000, 10, 3_600_000),
     batchSize: env.integer('OUTBOX_BATCH_SIZE', 100, 1, 10_000),
     batchesInFlight: env.integer('OUTBOX_BATCHES_IN_FLIGHT', 2, 1, 16),

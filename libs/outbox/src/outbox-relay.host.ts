@@ -2,7 +2,12 @@
  * Runs the relay (and the retention sweep) inside a Nest application: in the API when OUTBOX_RELAY=inprocess, and
  * always in `apps/customerflow-relay`. Starts once the application is up, and on shutdown finishes (or abandons)
  * the batch in flight before the database pool and the broker connection close.
+ *
+ * With RabbitMQ and OUTBOX_WAKEUPS=on, an API that does not relay sends a wake-up after each commit that wrote
+ * outbox rows, and a process that relays listens to them (AmqpWakeups): the relay process claims an API's rows at
+ * once rather than at its next poll.
  */
+import { hostname } from 'node:os';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -20,6 +25,7 @@ import { OUTBOX_PUBLICATIONS, type OutboxPublicationsOf } from './outbox-publica
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRetention } from './outbox-retention';
 import { OutboxSignal } from './outbox-signal';
+import { AmqpWakeups } from './transport/amqp-wakeups';
 import { OutboxTransport } from './transport/outbox.transport';
 
 /** Provided (true) by `OutboxModule.forRelayProcess()`: run the relay whatever OUTBOX_RELAY says. */
@@ -32,6 +38,8 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('OutboxRelay');
   private relay: OutboxRelay | null = null;
   private retention: OutboxRetention | null = null;
+  private wakeups: AmqpWakeups | null = null;
+  private stopSendingWakeups: (() => void) | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -49,10 +57,18 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     const { outbox } = this.config;
+    const amqpUrl = outbox.wakeups === 'on' ? this.config.amqpUrl : undefined;
+    const wakeups = (role: string) =>
+      new AmqpWakeups(amqpUrl!, this.config.amqpExchange, `customerflow-${role}-wakeups@${hostname()}`);
     if (!this.runAlways && outbox.relay !== 'inprocess') {
       this.logger.log(
         'OUTBOX_RELAY=off: this process writes outbox rows, a separate customerflow-relay publishes them',
       );
+      if (amqpUrl) {
+        const sender = (this.wakeups = wakeups('api'));
+        sender.prepare();
+        this.stopSendingWakeups = this.signal.onWake(() => sender.send());
+      }
       return;
     }
     const claim = await createOutboxClaim(this.dataSource, { mode: outbox.claim, leaseMs: outbox.leaseMs });
@@ -65,6 +81,11 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
     });
     this.retention = new OutboxRetention(this.dataSource, outbox.retentionHours);
     this.relay.start(this.signal);
+    if (amqpUrl) {
+      const relay = this.relay;
+      this.wakeups = wakeups('relay');
+      void this.wakeups.listen(() => relay.wake()); // never throws: without it the relay polls
+    }
     this.retention.start(RETENTION_SWEEP_MS);
     this.logger.log(
       `relay started: ${this.transport.name} transport, ${claim.mode} claim, batches of ${outbox.batchSize} (up to ${outbox.batchesInFlight} in flight), ` +
@@ -73,7 +94,8 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.relay?.stop(), this.retention?.stop()]);
+    this.stopSendingWakeups?.();
+    await Promise.all([this.relay?.stop(), this.retention?.stop(), this.wakeups?.close()]);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,6 +10,7 @@ describe('isDatabaseUnavailable', () => {
     ['MySQL closing a connection idle past wait_timeout', { errno: 4031, message: 'The client was disconnected' }],
     ['MariaDB killing the connection', { errno: 1927, code: 'ER_CONNECTION_KILLED' }],
     ['MySQL killing the session', { errno: 3169 }],
+    ['a statement interrupted by KILL QUERY or a shutdown', { errno: 1317, code: 'ER_QUERY_INTERRUPTED' }],
     ['the same wrapped by TypeORM', { driverError: { errno: 4031 }, message: 'QueryFailedError' }],
   ])('%s is unavailable (503)', (_label, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);

@@ -47,11 +47,13 @@ export function isTransientConcurrencyError(error: unknown): boolean {
 }
 
 /**
- * Server errors that end the session: the server is stopping or killed the connection, so the statement's outcome
- * is the same as a dropped connection's. By number, since mysql2 names only the codes it knows.
+ * Server errors that end the statement or the session from outside (the server stopping, an operator's KILL): the
+ * outcome is a dropped connection's, and trying again later is the answer. By number: mysql2 names only the codes
+ * it knows.
  */
-const SESSION_ENDED_BY_SERVER = new Set([
+const INTERRUPTED_BY_SERVER = new Set([
   1053, // ER_SERVER_SHUTDOWN
+  1317, // ER_QUERY_INTERRUPTED: a KILL QUERY, or InnoDB's lock wait cut short by a shutdown
   1927, // ER_CONNECTION_KILLED (MariaDB)
   3169, // ER_SESSION_WAS_KILLED (MySQL)
   4031, // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8.0.24+: the server closed a connection idle past wait_timeout)
@@ -68,7 +70,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = e?.driverError?.code ?? e?.code;
   const errno = e?.driverError?.errno ?? e?.errno;
   return (
-    SESSION_ENDED_BY_SERVER.has(errno ?? 0) ||
+    INTERRUPTED_BY_SERVER.has(errno ?? 0) ||
     [
       'ECONNREFUSED',
       'ECONNRESET',
