@@ -34,10 +34,13 @@ export const DEFAULT_DATABASE_RESILIENCE: DatabaseResilienceOptions = {
 };
 
 export class DatabaseResilience {
+  readonly timeoutMs: number;
+  private readonly breaker;
   private readonly policy;
   private readonly callsInFlight = new AbortController().signal;
 
   constructor(options: DatabaseResilienceOptions = DEFAULT_DATABASE_RESILIENCE) {
+    this.timeoutMs = options.timeoutMs;
     const breaker = circuitBreaker(
       handleWhen((e) => isDatabaseUnavailable(e) || e instanceof TaskCancelledError),
       {
@@ -45,6 +48,7 @@ export class DatabaseResilience {
         breaker: new ConsecutiveBreaker(options.failuresToOpen),
       },
     );
+    this.breaker = breaker;
     setMaxListeners(0, this.callsInFlight); // see execute()
     // abortOnReturn off: the signal means "the caller got a timeout", and aborting on every success costs ~0.1 ms.
     this.policy = wrap(
@@ -64,5 +68,14 @@ export class DatabaseResilience {
    */
   execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return this.policy.execute((context: ICancellationContext) => call(context.signal), this.callsInFlight);
+  }
+
+  /**
+   * Runs `call` under the circuit breaker only, for a single statement whose driver enforces `timeoutMs` itself
+   * (mysql2's query timeout, which fails the statement as unavailable and drops its connection). The timeout
+   * policy's AbortController, timer and listeners cost ~15 µs per statement, a twentieth of a get by id's CPU.
+   */
+  executeTimedByDriver<T>(call: (timeoutMs: number) => Promise<T>): Promise<T> {
+    return this.breaker.execute(() => call(this.timeoutMs));
   }
 }

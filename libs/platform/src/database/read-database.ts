@@ -17,25 +17,30 @@ export class ReadDatabase {
     this.dialect = dialectOf(dataSource);
   }
 
-  query<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row[]> {
-    return this.resilience.execute(() => this.run<Row>(sql, parameters as unknown[]));
-  }
-
   /**
    * On MySQL a read goes straight to mysql2's pool, as one statement on any pooled connection (the same pool, so the
-   * same session settings). TypeORM's `DataSource.query` would wrap it in a QueryRunner of its own, with logger and
-   * subscriber broadcasts and a copy of the rows, which a read does not use: ~5 KB of garbage per statement.
+   * same session settings), with mysql2's own timeout. TypeORM's `DataSource.query` would wrap it in a QueryRunner
+   * of its own, with logger and subscriber broadcasts and a copy of the rows, which a read does not use: ~5 KB of
+   * garbage per statement.
    */
-  private run<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
+  query<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row[]> {
     const pool = this.dialect === 'mysql' ? (this.dataSource.driver as { pool?: Mysql2Pool }).pool : undefined;
-    if (!pool) return this.dataSource.query(sql, parameters);
-    return new Promise((resolve, reject) =>
-      pool.query(sql, parameters, (error, rows) => (error ? reject(error) : resolve(rows as Row[]))),
+    if (!pool) return this.resilience.execute(() => this.dataSource.query(sql, parameters as unknown[]));
+    return this.resilience.executeTimedByDriver(
+      (timeout) =>
+        new Promise((resolve, reject) =>
+          pool.query({ sql, values: parameters, timeout }, (error, rows) =>
+            error ? reject(error) : resolve(rows as Row[]),
+          ),
+        ),
     );
   }
 }
 
 /** The part of mysql2's callback pool that TypeORM's MySQL driver keeps as `driver.pool`. */
 interface Mysql2Pool {
-  query(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
+  query(
+    options: { sql: string; values: readonly unknown[]; timeout: number },
+    callback: (error: Error | null, rows: unknown) => void,
+  ): void;
 }
