@@ -238,7 +238,8 @@ it('4. three relays on one backlog keep per-customer order without duplicates', 
 it('5. MariaDB unreachable for a while: 503s meanwhile, no half-written customer, recovery without restart', async () => {
   const s = await scenario('database-cut');
   const target = new URL(DATABASE_URL);
-  const proxy = new TcpProxy(40_000 + Math.floor(Math.random() * 1000), {
+  // Below the ephemeral range, as the services' ports (support/service-process.ts): it is opened again after each cut.
+  const proxy = new TcpProxy(31_000 + Math.floor(Math.random() * 1000), {
     host: target.hostname,
     port: Number(target.port || 3306),
   });
