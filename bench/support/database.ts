@@ -207,14 +207,26 @@ export interface Plan {
   extra: string | null;
 }
 
+const explainPrefixes = new WeakMap<Pool, Promise<string>>();
+
+/** The server's kind is asked once per pool. */
+function explainPrefix(db: Pool): Promise<string> {
+  let prefix = explainPrefixes.get(db);
+  if (!prefix) {
+    prefix = db
+      .query<RowDataPacket[]>('SELECT VERSION() AS v')
+      .then(([[{ v }]]) => (/mariadb/i.test(String(v)) ? 'EXPLAIN' : 'EXPLAIN FORMAT=TRADITIONAL'));
+    explainPrefixes.set(db, prefix);
+  }
+  return prefix;
+}
+
 /**
  * EXPLAIN, reduced to what says whether an index serves the statement. As a table: MySQL 9's EXPLAIN defaults to a
  * tree (`explain_format`), and MariaDB knows no FORMAT=TRADITIONAL.
  */
 export async function explain(db: Pool, sql: string, parameters: unknown[]): Promise<Plan[]> {
-  const [[{ v }]] = await db.query<RowDataPacket[]>('SELECT VERSION() AS v');
-  const prefix = /mariadb/i.test(String(v)) ? 'EXPLAIN' : 'EXPLAIN FORMAT=TRADITIONAL';
-  const [rows] = await db.query<RowDataPacket[]>(`${prefix} ${sql}`, parameters);
+  const [rows] = await db.query<RowDataPacket[]>(`${await explainPrefix(db)} ${sql}`, parameters);
   return rows.map((r) => ({
     table: String(r.table),
     type: String(r.type),

@@ -5,8 +5,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { RabbitMqTransport } from '../../libs/outbox/src';
-import { AmqpTestQueue, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
+import { AmqpTestQueue, declareTestExchange, deleteTestTopology } from '../support/amqp-test-queue';
 import { emptyOutbox, openOutboxTestDatabase, outboxCounts, outboxTestDatabaseUrl } from '../support/relay-database';
 import { analyseDeliveries, insertOutboxRows, interleavedHistory } from '../support/relay-fixtures';
 import { type RelayProcess, startRelayProcess } from '../support/relay-process';
@@ -40,10 +39,7 @@ describe.each(['skip-locked', 'lease'] as const)('relay processes with the %s cl
 
   beforeEach(async () => {
     await emptyOutbox(dataSource);
-    exchange = uniqueName('customerflow.events.it');
-    const topology = new RabbitMqTransport({ url: AMQP_URL, exchange });
-    await topology.check();
-    await topology.close();
+    exchange = await declareTestExchange(AMQP_URL);
     queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
   });
 

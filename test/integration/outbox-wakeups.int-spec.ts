@@ -4,12 +4,11 @@
  * here, so an event that leaves within a second of its 201 left because the API woke the relay.
  */
 import type { DataSource } from 'typeorm';
-import { RabbitMqTransport } from '../../libs/outbox/src';
 import { type ServiceProcess, sleep, startService } from '../faults/support/service-process';
-import { AmqpTestQueue, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
+import { AmqpTestQueue, declareTestExchange, deleteTestTopology } from '../support/amqp-test-queue';
 import { aRegistration } from '../support/customer-bodies';
 import { freePort } from '../support/private-database-server';
-import { emptyOutbox, openOutboxTestDatabase } from '../support/relay-database';
+import { emptyOutbox, openOutboxTestDatabase, outboxTestDatabaseUrl } from '../support/relay-database';
 import { type RelayProcess, startRelayProcess } from '../support/relay-process';
 
 const AMQP_URL = process.env.AMQP_URL!;
@@ -24,13 +23,10 @@ let api: ServiceProcess | undefined;
 beforeAll(async () => {
   dataSource = await openOutboxTestDatabase();
   await emptyOutbox(dataSource);
-  exchange = uniqueName('customerflow.events.it');
-  const topology = new RabbitMqTransport({ url: AMQP_URL, exchange });
-  await topology.check();
-  await topology.close();
+  exchange = await declareTestExchange(AMQP_URL);
   queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'v2.customer.registered');
   relay = await startRelayProcess({
-    DATABASE_URL: process.env.DATABASE_URL!,
+    DATABASE_URL: outboxTestDatabaseUrl(),
     AMQP_URL,
     AMQP_EXCHANGE: exchange,
     OUTBOX_POLL_MS: POLL_MS,
@@ -59,7 +55,7 @@ const startApi = async (wakeups: 'on' | 'off') =>
   startService(
     'api',
     {
-      DATABASE_URL: process.env.DATABASE_URL!,
+      DATABASE_URL: outboxTestDatabaseUrl(),
       AMQP_URL,
       AMQP_EXCHANGE: exchange,
       AMQP_COMMANDS: 'off',

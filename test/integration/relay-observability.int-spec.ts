@@ -4,8 +4,7 @@
  * as under Kubernetes or docker-compose), like the API's.
  */
 import type { DataSource } from 'typeorm';
-import { RabbitMqTransport } from '../../libs/outbox/src';
-import { AmqpTestQueue, deleteTestTopology, uniqueName } from '../support/amqp-test-queue';
+import { AmqpTestQueue, declareTestExchange, deleteTestTopology } from '../support/amqp-test-queue';
 import { emptyOutbox, openOutboxTestDatabase, outboxTestDatabaseUrl } from '../support/relay-database';
 import { insertOutboxRows, interleavedHistory } from '../support/relay-fixtures';
 import { type RelayProcess, startRelayProcess } from '../support/relay-process';
@@ -20,10 +19,7 @@ let relay: RelayProcess;
 beforeAll(async () => {
   dataSource = await openOutboxTestDatabase();
   await emptyOutbox(dataSource);
-  exchange = uniqueName('customerflow.events.it');
-  const topology = new RabbitMqTransport({ url: AMQP_URL, exchange });
-  await topology.check();
-  await topology.close();
+  exchange = await declareTestExchange(AMQP_URL);
   queue = await AmqpTestQueue.bound(AMQP_URL, exchange, 'customer.#');
   relay = await startRelayProcess({
     DATABASE_URL: outboxTestDatabaseUrl(),

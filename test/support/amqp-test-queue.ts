@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { RabbitMqTransport } from '../../libs/outbox/src';
 
 export interface ReceivedMessage {
   readonly routingKey: string;
@@ -15,6 +16,15 @@ export interface ReceivedMessage {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}.${Date.now().toString(36)}.${randomBytes(3).toString('hex')}`;
+}
+
+/** A new events exchange of the test's own, declared with the transport's topology (its unrouted queue included). */
+export async function declareTestExchange(url: string): Promise<string> {
+  const exchange = uniqueName('customerflow.events.it');
+  const topology = new RabbitMqTransport({ url, exchange });
+  await topology.check();
+  await topology.close();
+  return exchange;
 }
 
 export class AmqpTestQueue {
