@@ -3,6 +3,7 @@
  * CloudEvents body valid against its schema), where an event nobody is bound to goes, and how a row that cannot be
  * published backs off, is dead-lettered, and holds back its customer's later events until then.
  */
+import { Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createCustomerEventValidator } from '../../libs/contracts/src/testing';
@@ -176,6 +177,34 @@ describe('outbox relay → RabbitMQ', () => {
       ),
     ).toMatchObject({ lost: [], duplicates: 0, outOfOrder: [] });
     expect(await outboxCounts(dataSource)).toMatchObject({ published: 2, deadLettered: 1 });
+  });
+
+  it("sends a batch's messages to the broker in a few socket writes, not one per message", async () => {
+    // No queue bound: the messages go to <exchange>.unrouted, and the only AMQP socket writing is the relay's.
+    await insertOutboxRows(
+      dataSource,
+      Array.from({ length: 100 }, (_, i) => ({ customerId: String(i + 1), version: 1 })),
+    );
+    await harness.relay.relayBatch(); // the first batch may open the connection and declare the topology
+    await insertOutboxRows(
+      dataSource,
+      Array.from({ length: 100 }, (_, i) => ({ customerId: String(i + 101), version: 1 })),
+    );
+    const amqpPort = Number(new URL(AMQP_URL).port || 5672);
+    const socketWrites = [jest.spyOn(Socket.prototype, '_write'), jest.spyOn(Socket.prototype, '_writev')];
+    try {
+      const report = await harness.relay.relayBatch();
+
+      expect(report).toMatchObject({ claimed: 100, published: 100, failed: 0 });
+      const toBroker = socketWrites
+        .flatMap((spy) => spy.mock.contexts as Socket[])
+        .filter((socket) => socket.remotePort === amqpPort);
+      expect(toBroker.length).toBeGreaterThan(0);
+      expect(toBroker.length).toBeLessThanOrEqual(5); // one per message (100) without the coalescing
+    } finally {
+      for (const spy of socketWrites) spy.mockRestore();
+    }
+    expect(await outboxCounts(dataSource)).toMatchObject({ total: 200, published: 200 });
   });
 
   it('drains a backlog on its own once started: woken by a commit, polling as the safety net', async () => {

@@ -16,6 +16,7 @@ import { Logger } from '@nestjs/common';
 import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
 import { routingKeyOf } from '@customerflow/contracts';
 import type { OutboxMessage } from '../outbox-message';
+import { coalesceWrites, socketOf } from './coalesced-writes';
 import { CLOUDEVENTS_CONTENT_TYPE } from './in-memory.transport';
 import { MessageRejectedError, OutboxTransport, TransportUnavailableError } from './outbox.transport';
 
@@ -166,6 +167,9 @@ export class RabbitMqTransport extends OutboxTransport {
         clientProperties: { connection_name: this.options.connectionName ?? `customerflow-relay@${hostname()}` },
       });
       const opened = connection;
+      const socket = socketOf(opened);
+      if (socket) coalesceWrites(socket);
+      else this.logger.warn('cannot reach the socket under the amqplib connection: one write per publish');
       opened.on('error', (error: Error) => this.logger.warn(`RabbitMQ connection error: ${error.message}`));
       opened.on('blocked', (reason: string) => this.logger.warn(`RabbitMQ blocked publishing: ${reason}`));
       opened.on('close', () => this.forget(opened));
