@@ -64,11 +64,9 @@ describe('UnitOfWork', () => {
   });
 
   it('keeps units of work that overlap in time apart', async () => {
-    const order: string[] = [];
     const unit = (name: string) =>
       unitOfWork.run(async () => {
         const mine = unitOfWork.manager;
-        order.push(`${name} in`);
         await tick();
         await mine.query('INSERT INTO notes (text) VALUES (?)', [name]);
         return mine === unitOfWork.manager;
