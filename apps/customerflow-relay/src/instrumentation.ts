@@ -1,7 +1,9 @@
 /**
- * Runs first: `.env` (in development), then OpenTelemetry before anything loads `http` (see startOpenTelemetry).
+ * Runs first: the garbage collector's tuning for a server (see keepRequestGarbageYoung), `.env` (in development), then
+ * OpenTelemetry before anything loads `http` (see startOpenTelemetry).
  */
-import { loadDotEnvOrExit, startOpenTelemetry } from '@customerflow/platform';
+import { keepRequestGarbageYoung, loadDotEnvOrExit, startOpenTelemetry } from '@customerflow/platform';
 
+keepRequestGarbageYoung();
 loadDotEnvOrExit();
 startOpenTelemetry('customerflow-relay');
