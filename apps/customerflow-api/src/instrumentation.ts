@@ -1,9 +1,6 @@
 /**
- * Runs first: the garbage collector's tuning for a server (see keepRequestGarbageYoung), `.env` (in development), then
- * OpenTelemetry before anything loads `http` (see startOpenTelemetry).
+ * Runs first: the process's start-up before the app loads (see prepareServerProcess).
  */
-import { keepRequestGarbageYoung, loadDotEnvOrExit, startOpenTelemetry } from '@customerflow/platform';
+import { prepareServerProcess } from '@customerflow/platform';
 
-keepRequestGarbageYoung();
-loadDotEnvOrExit();
-startOpenTelemetry('customerflow-api');
+prepareServerProcess('customerflow-api');

@@ -44,4 +44,4 @@ export * from './observability/logging';
 export * from './observability/open-telemetry';
 export * from './http/json-body';
 export * from './database/entity-insert';
-export * from './observability/garbage-collector';
+export * from './runtime/server-process';
